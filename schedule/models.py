@@ -1,0 +1,251 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from . import rules
+from .timezones import validate_zone_name, zone
+
+
+class NaturalKeyManager(models.Manager):
+    """Looks rows up by the fields named in the model's NATURAL_KEY lookups, so fixtures need no ids."""
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.model.NATURAL_KEY, key, strict=True)))
+
+
+class Speaker(models.Model):
+    """One row per person, however many sessions and posters they appear in."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    affiliation = models.CharField(max_length=300, blank=True)
+    homepage = models.URLField(blank=True)
+
+    NATURAL_KEY = ("slug",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Workshop(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=60, unique=True)
+    conference = models.CharField(max_length=100, blank=True, help_text="For example “ICML 2021”.")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    timezone = models.CharField(
+        max_length=64, validators=[validate_zone_name], help_text="IANA name, for example America/Los_Angeles."
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    organizers = models.ManyToManyField(
+        Speaker, through="WorkshopOrganizer", blank=True, related_name="organized_workshops"
+    )
+
+    NATURAL_KEY = ("slug",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="workshop_ends_on_or_after_its_start",
+                violation_error_message="The workshop cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("programme", kwargs={"workshop": self.slug})
+
+    @property
+    def tzinfo(self):
+        return zone(self.timezone)
+
+
+class RoomKind(models.TextChoices):
+    STREAM = "stream", "Stream"
+    VIRTUAL_WORLD = "virtual_world", "Virtual world"
+    PHYSICAL = "physical", "Physical room"
+
+
+class Room(models.Model):
+    workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60)
+    kind = models.CharField(max_length=20, choices=RoomKind, default=RoomKind.PHYSICAL)
+    url = models.URLField(blank=True, max_length=500, help_text="Where to join, for a stream or a virtual world.")
+    position = models.PositiveIntegerField(default=0, help_text="Rooms are listed in this order.")
+
+    NATURAL_KEY = ("workshop__slug", "slug")
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["workshop", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "slug"], name="room_slug_unique_per_workshop"),
+            models.CheckConstraint(condition=Q(kind__in=RoomKind.values), name="room_kind_is_known"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return self.workshop.natural_key() + (self.slug,)
+
+    natural_key.dependencies = ["schedule.workshop"]
+
+
+class SessionKind(models.TextChoices):
+    OPENING = "opening", "Opening"
+    INVITED_TALK = "invited_talk", "Invited talk"
+    LIVE_QA = "live_qa", "Live Q&A"
+    SPOTLIGHT = "spotlight", "Spotlight"
+    POSTER_SESSION = "poster_session", "Poster session"
+    BREAK = "break", "Break"
+    CLOSING = "closing", "Closing"
+    OTHER = "other", "Other"
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_timetable(self, workshop):
+        return (
+            self.filter(workshop=workshop)
+            .select_related("room", "workshop")
+            .prefetch_related(
+                models.Prefetch("session_speakers", SessionSpeaker.objects.select_related("speaker"))
+            )
+        )
+
+
+class Session(models.Model):
+    workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120)
+    kind = models.CharField(max_length=20, choices=SessionKind)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    room = models.ForeignKey(
+        Room,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Leave empty for the workshop's main track.",
+    )
+    abstract = models.TextField(blank=True)
+    video_url = models.URLField(blank=True, max_length=500)
+    video_provider = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Who hosts the recording, for example “SlidesLive”, when there is a video but no link yet.",
+    )
+    speakers = models.ManyToManyField(Speaker, through="SessionSpeaker", blank=True, related_name="sessions")
+    belongs_to = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attached_sessions",
+        help_text="The talk this session belongs to, for example the talk a live Q&A follows.",
+    )
+
+    NATURAL_KEY = ("workshop__slug", "slug")
+    objects = NaturalKeyManager.from_queryset(SessionQuerySet)()
+
+    class Meta:
+        ordering = ["starts_at", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "slug"], name="session_slug_unique_per_workshop"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message="A session must end after it starts.",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=SessionKind.values), name="session_kind_is_known"),
+        ]
+        indexes = [models.Index(fields=["workshop", "starts_at"], name="session_workshop_start_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return self.workshop.natural_key() + (self.slug,)
+
+    natural_key.dependencies = ["schedule.workshop", "schedule.room"]
+
+    def get_absolute_url(self):
+        return reverse("programme", kwargs={"workshop": self.workshop.slug}) + f"#{self.slug}"
+
+    @property
+    def has_video(self):
+        return bool(self.video_url or self.video_provider)
+
+    def clean(self):
+        problems = rules.session_problems(self)
+        if problems:
+            raise ValidationError(problems)
+
+
+class OrderedPerson(models.Model):
+    """A person's place in an ordered list (speakers, authors, organizers): the order is data."""
+
+    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.position + 1}. {self.speaker}"
+
+
+class SessionSpeaker(OrderedPerson):
+    session = models.ForeignKey(Session, models.CASCADE, related_name="session_speakers")
+    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="session_appearances")
+
+    NATURAL_KEY = ("session__workshop__slug", "session__slug", "speaker__slug")
+    objects = NaturalKeyManager()
+
+    class Meta(OrderedPerson.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["session", "speaker"], name="sessionspeaker_person_listed_once"),
+        ]
+
+    def natural_key(self):
+        return self.session.natural_key() + self.speaker.natural_key()
+
+    natural_key.dependencies = ["schedule.session", "schedule.speaker"]
+
+
+class WorkshopOrganizer(OrderedPerson):
+    workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="workshop_organizers")
+    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="organizer_roles")
+
+    NATURAL_KEY = ("workshop__slug", "speaker__slug")
+    objects = NaturalKeyManager()
+
+    class Meta(OrderedPerson.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "speaker"], name="workshoporganizer_person_listed_once"),
+        ]
+
+    def natural_key(self):
+        return self.workshop.natural_key() + self.speaker.natural_key()
+
+    natural_key.dependencies = ["schedule.workshop", "schedule.speaker"]

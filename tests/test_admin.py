@@ -1,0 +1,141 @@
+"""Organizers can change every field of the programme in the admin; nobody else can."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from posters.models import Poster
+from schedule.models import Room, Session, Speaker, Workshop
+
+MODELS = [Workshop, Room, Speaker, Session, Poster]
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_model_has_a_changelist_an_add_form_and_a_change_form(admin_client, seed, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    obj = model.objects.first()
+    assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_sessions_list_shows_kind_time_room_and_speakers(admin_client, seed):
+    text = admin_client.get(admin_url(Session, "changelist")).text
+    assert "Preetum Nakkiran, Yamini Bansal" in text
+    assert "Invited talk" in text
+
+
+def test_session_search_finds_a_speaker_by_name(admin_client, seed):
+    response = admin_client.get(admin_url(Session, "changelist"), {"q": "Zdeborova"})
+    assert [s.title for s in response.context["cl"].result_list] == ["Overparametrization: Insights from solvable models"]
+
+
+def test_poster_search_finds_a_spot_label_and_lists_spots_and_authors(admin_client, seed):
+    response = admin_client.get(admin_url(Poster, "changelist"), {"q": "Koutini"})
+    assert response.context["cl"].result_count == 1
+    assert "Khaled Koutini, Hamid Eghbalzadeh" in response.text
+
+
+def test_people_autocomplete_answers_for_the_speaker_inlines(admin_client, seed):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Bartlett", "app_label": "schedule", "model_name": "sessionspeaker", "field_name": "speaker"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Peter Bartlett"]
+
+
+def change_form_data(session, **changes):
+    # The admin shows and takes times in UTC, the server's zone.
+    data = {
+        "workshop": session.workshop_id,
+        "title": session.title,
+        "slug": session.slug,
+        "kind": session.kind,
+        "starts_at_0": session.starts_at.strftime("%Y-%m-%d"),
+        "starts_at_1": session.starts_at.strftime("%H:%M:%S"),
+        "ends_at_0": session.ends_at.strftime("%Y-%m-%d"),
+        "ends_at_1": session.ends_at.strftime("%H:%M:%S"),
+        "room": session.room_id or "",
+        "abstract": session.abstract,
+        "video_url": session.video_url,
+        "video_provider": session.video_provider,
+        "belongs_to": session.belongs_to_id or "",
+        "session_speakers-TOTAL_FORMS": 0,
+        "session_speakers-INITIAL_FORMS": 0,
+        "session_speakers-MIN_NUM_FORMS": 0,
+        "session_speakers-MAX_NUM_FORMS": 1000,
+    }
+    return data | changes
+
+
+def test_an_organizer_changes_a_sessions_title(admin_client, seed):
+    session = Session.objects.get(slug="opening-remarks")
+    response = admin_client.post(admin_url(Session, "change", session.pk), change_form_data(session, title="Welcome"))
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "Welcome"
+
+
+def test_the_admin_refuses_an_overlap_with_a_field_message(admin_client, seed):
+    session = Session.objects.get(slug="opening-remarks")
+    later = session.ends_at + timedelta(minutes=10)
+    response = admin_client.post(
+        admin_url(Session, "change", session.pk),
+        change_form_data(session, ends_at_1=later.strftime("%H:%M:%S")),
+    )
+    assert response.status_code == 200
+    assert "Overlaps “Adversarial Examples in Random Deep Networks”" in response.text
+    session.refresh_from_db()
+    assert session.ends_at < later
+
+
+def test_the_admin_refuses_a_session_ending_before_it_starts(admin_client, seed):
+    session = Session.objects.get(slug="opening-remarks")
+    earlier = session.starts_at - timedelta(minutes=10)
+    response = admin_client.post(
+        admin_url(Session, "change", session.pk), change_form_data(session, ends_at_1=earlier.strftime("%H:%M:%S"))
+    )
+    assert response.status_code == 200
+    assert "A session must end after it starts." in response.text
+
+
+def test_ordered_speakers_can_be_reordered_in_the_inline(admin_client, seed):
+    session = Session.objects.get(slug="distributional-generalization-a-new-kind-of-generalization-extended-abstract")
+    rows = list(session.session_speakers.all())
+    data = change_form_data(session) | {
+        "session_speakers-TOTAL_FORMS": 2,
+        "session_speakers-INITIAL_FORMS": 2,
+    }
+    for n, (row, position) in enumerate(zip(rows, [1, 0])):
+        data |= {
+            f"session_speakers-{n}-id": row.pk,
+            f"session_speakers-{n}-session": session.pk,
+            f"session_speakers-{n}-speaker": row.speaker_id,
+            f"session_speakers-{n}-position": position,
+        }
+    response = admin_client.post(admin_url(Session, "change", session.pk), data)
+    assert response.status_code == 302
+    assert [e.speaker.name for e in session.session_speakers.all()] == ["Yamini Bansal", "Preetum Nakkiran"]
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, seed):
+    response = client.get(admin_url(Session, "changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_logged_in_non_staff_user_cannot_edit(client, seed, django_user_model):
+    user = django_user_model.objects.create_user("attendee", password="not-staff-1234")
+    client.force_login(user)
+    response = client.get(admin_url(Session, "changelist"))
+    assert response.status_code == 302
+
+
+def test_inlines_edit_spots_authors_speakers_and_organizers(admin_client, seed):
+    assert "poster_authors" in admin_client.get(admin_url(Poster, "change", Poster.objects.first().pk)).text
+    assert "spots" in admin_client.get(admin_url(Poster, "change", Poster.objects.first().pk)).text
+    assert "workshop_organizers" in admin_client.get(admin_url(Workshop, "change", seed.pk)).text

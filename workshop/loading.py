@@ -1,0 +1,233 @@
+"""Loads a programme all or nothing, through the same model rules the admin uses.
+
+Django's loaddata saves raw rows and skips validation. Here every object is checked with the model layer
+(fields, constraints, clean() and its cross-row rules) and every problem is reported; if there is any,
+the transaction is rolled back and the database is exactly as it was.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.serializers.base import DeserializationError, deserialize_fk_value
+from django.core.serializers.python import Deserializer
+from django.db import DatabaseError, models, transaction
+
+
+class LoadError(Exception):
+    """The file cannot be read as a programme at all: one line says why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    model: str
+    key: str
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.model} {self.key} {self.field}: {self.message}"
+
+
+@dataclass
+class Report:
+    source: str
+    objects: int = 0
+    created: int = 0
+    updated: int = 0
+    problems: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+class _Rollback(Exception):
+    pass
+
+
+def read_items(path):
+    """The fixture's items, or a LoadError naming what is wrong with the file as a whole."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise LoadError(f"{path}: is a folder, not a file")
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}: not UTF-8 text")
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LoadError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise LoadError(f"{path}: a fixture is a JSON list of objects, each with “model” and “fields”")
+    return items
+
+
+def load_items(items, *, source="", dry_run=False):
+    report = Report(source=source, objects=len(items), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            saved = _save_all(items, report)
+            for obj in saved:
+                report.problems.extend(_validation_problems(obj))
+            if report.problems or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return report
+
+
+def load_file(path, *, dry_run=False):
+    return load_items(read_items(path), source=str(path), dry_run=dry_run)
+
+
+def _save_all(items, report):
+    """Save items in whatever order their references allow; what never resolves is reported."""
+    pending = list(enumerate(items, start=1))
+    saved, refused = [], set()
+    while pending:
+        waiting = []
+        for number, item in pending:
+            try:
+                deserialized = _deserialize(item)
+            except ObjectDoesNotExist:
+                waiting.append((number, item))  # refers to something not saved yet
+                continue
+            except (DeserializationError, FieldDoesNotExist, ValidationError, ValueError, TypeError, KeyError) as error:
+                report.problems.append(_item_problem(number, item, error))
+                continue
+            obj = deserialized.object
+            existed = obj.pk is not None and type(obj)._default_manager.filter(pk=obj.pk).exists()
+            obj._state.adding = not existed  # lets unique checks tell an update from a duplicate
+            problems = _row_problems(obj)
+            if problems:
+                report.problems.extend(problems)
+                refused.add(_identity(obj))
+                continue
+            try:
+                with transaction.atomic():
+                    deserialized.save()
+            except DatabaseError as error:
+                report.problems.append(Problem(_label(obj), _key(obj, number), "*", f"the database refused it: {error}"))
+                refused.add(_identity(obj))
+                continue
+            report.updated += existed
+            report.created += not existed
+            saved.append(obj)
+        if len(waiting) == len(pending):
+            report.problems.extend(_missing_references(waiting, refused))
+            break
+        pending = waiting
+    return saved
+
+
+def _deserialize(item):
+    if "model" not in item or not isinstance(item.get("fields"), dict):
+        raise KeyError("each item needs “model” and “fields”")
+    try:
+        return next(iter(Deserializer([item], handle_forward_references=False)))
+    except DeserializationError as error:
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, ObjectDoesNotExist):
+            raise cause
+        raise
+
+
+def _row_problems(obj):
+    """What can be checked of one row before it is saved. A refused row also gets its clean() rules run,
+    so that one report names every problem with it."""
+    errors = {}
+
+    def collect(check, **kwargs):
+        try:
+            check(**kwargs)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+
+    collect(obj.clean_fields)
+    collect(obj.validate_constraints, exclude=set(errors))  # as full_clean() does: one message per bad field
+    if errors:
+        collect(obj.clean)
+    return [Problem(_label(obj), _key(obj), _field(name), message) for name, messages in errors.items() for message in messages]
+
+
+def _validation_problems(obj):
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        return [
+            Problem(_label(obj), _key(obj), _field(name), message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _missing_references(waiting, refused):
+    problems = []
+    for number, item in waiting:
+        model = apps.get_model(item["model"])
+        for name, value in item["fields"].items():
+            model_field = model._meta.get_field(name)
+            if not isinstance(model_field, models.ForeignKey) or value is None:
+                continue
+            target = model_field.remote_field.model
+            try:
+                deserialize_fk_value(model_field, value, None, handle_forward_references=False)
+            except ObjectDoesNotExist:
+                if (target._meta.label_lower, _key_text(value)) in refused:
+                    continue  # already reported where it was refused
+                problems.append(
+                    Problem(
+                        item["model"],
+                        _item_key(number, item),
+                        name,
+                        f"refers to {target._meta.label_lower} {_key_text(value)}, "
+                        "which is neither in the file nor in the database",
+                    )
+                )
+    return problems
+
+
+def _item_problem(number, item, error):
+    cause = error.__cause__ or error.__context__ or error
+    message = "; ".join(cause.messages) if isinstance(cause, ValidationError) else str(cause)
+    if isinstance(error, DeserializationError) and "Invalid model identifier" in str(error):
+        return Problem(str(item.get("model")), _item_key(number, item), "model", "unknown model")
+    return Problem(str(item.get("model", "?")), _item_key(number, item), "*", message)
+
+
+def _label(obj):
+    return obj._meta.label_lower
+
+
+def _identity(obj):
+    return (_label(obj), _key(obj))
+
+
+def _key(obj, number=None):
+    try:
+        return _key_text(obj.natural_key())
+    except (AttributeError, ObjectDoesNotExist):
+        return f"item {number}" if number else f"pk={obj.pk}"
+
+
+def _key_text(value):
+    return "/".join(str(part) for part in value) if isinstance(value, (list, tuple)) else str(value)
+
+
+def _item_key(number, item):
+    fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+    hint = next((fields[name] for name in ("slug", "label", "name") if isinstance(fields.get(name), str)), None)
+    return f"item {number}" + (f" ({hint})" if hint else "")
+
+
+def _field(name):
+    return "*" if name == NON_FIELD_ERRORS else name

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from workshop.loading import LoadError, load_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a programme fixture, validating every object with the model rules. All or nothing: on any "
+        "problem, every problem is listed and the database is left as it was."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="A fixture file, or the name of one in fixtures/.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
+
+    def handle(self, *args, path, dry_run, **options):
+        try:
+            report = load_file(self.find(Path(path)), dry_run=dry_run)
+        except LoadError as error:
+            raise CommandError(str(error))
+        if not report.ok:
+            for problem in report.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{report.source}: refused, {len(report.problems)} problem(s); nothing was loaded."
+            )
+        verb = "Would load" if dry_run else "Loaded"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {report.objects} objects from {report.source} "
+                f"({report.created} new, {report.updated} updated)."
+            )
+        )
+
+    def find(self, path):
+        if path.exists() or path.suffix:
+            return path
+        for folder in settings.FIXTURE_DIRS:
+            candidate = Path(folder) / f"{path}.json"
+            if candidate.exists():
+                return candidate
+        return path
