@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from schedule.models import NaturalKeyManager, OrderedPerson, Room, Session, Speaker, Workshop
 
@@ -13,6 +14,7 @@ class PosterQuerySet(models.QuerySet):
         return (
             self.filter(workshop=workshop)
             .select_related("room", "spotlight")
+            .order_by()
             .prefetch_related(
                 "spots",
                 models.Prefetch("poster_authors", PosterAuthor.objects.select_related("speaker")),
@@ -61,6 +63,9 @@ class Poster(models.Model):
         return self.workshop.natural_key() + (self.slug,)
 
     natural_key.dependencies = ["schedule.workshop", "schedule.room", "schedule.session"]
+
+    def get_absolute_url(self):
+        return reverse("posters:poster-detail", kwargs={"workshop": self.workshop.slug, "slug": self.slug})
 
     def clean(self):
         problems = rules.poster_problems(self)

@@ -70,7 +70,7 @@ class Workshop(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("programme", kwargs={"workshop": self.slug})
+        return reverse("schedule:timetable", kwargs={"workshop": self.slug})
 
     @property
     def tzinfo(self):
@@ -122,13 +122,21 @@ class SessionKind(models.TextChoices):
 
 
 class SessionQuerySet(models.QuerySet):
+    def with_speakers(self):
+        return self.prefetch_related(
+            models.Prefetch("session_speakers", SessionSpeaker.objects.select_related("speaker"))
+        )
+
     def for_timetable(self, workshop):
+        return self.filter(workshop=workshop).select_related("room").with_speakers()
+
+    def for_detail(self, workshop):
+        # "poster" is the posters app's one-to-one link to a spotlight; naming it here saves a query per page.
         return (
             self.filter(workshop=workshop)
-            .select_related("room", "workshop")
-            .prefetch_related(
-                models.Prefetch("session_speakers", SessionSpeaker.objects.select_related("speaker"))
-            )
+            .select_related("room", "belongs_to", "poster__room")
+            .with_speakers()
+            .prefetch_related(models.Prefetch("attached_sessions", Session.objects.order_by("starts_at")))
         )
 
 
@@ -189,7 +197,7 @@ class Session(models.Model):
     natural_key.dependencies = ["schedule.workshop", "schedule.room"]
 
     def get_absolute_url(self):
-        return reverse("programme", kwargs={"workshop": self.workshop.slug}) + f"#{self.slug}"
+        return reverse("schedule:session-detail", kwargs={"workshop": self.workshop.slug, "slug": self.slug})
 
     @property
     def has_video(self):

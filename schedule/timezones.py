@@ -1,10 +1,18 @@
 """The one place where stored UTC instants meet a reader's zone."""
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django.core.exceptions import ValidationError
+
+ZONE_PARAMETER = "tz"
+ZONE_COOKIE = "tz"
+ZONE_COOKIE_AGE = 365 * 24 * 3600
+MAX_ZONE_NAME = 64
+# Old aliases and POSIX rules stay valid input but are not offered in the picker.
+NOT_OFFERED = ("Etc/", "SystemV/", "posix/", "right/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
 
 
 @cache
@@ -12,8 +20,18 @@ def known_zone_names():
     return frozenset(zoneinfo.available_timezones())
 
 
+@cache
+def offered_zone_names():
+    names = {name for name in known_zone_names() if "/" in name and not name.startswith(NOT_OFFERED)}
+    return sorted(names | {"UTC"})
+
+
+def is_zone_name(name):
+    return isinstance(name, str) and len(name) <= MAX_ZONE_NAME and name in known_zone_names()
+
+
 def validate_zone_name(name):
-    if name not in known_zone_names():
+    if not is_zone_name(name):
         raise ValidationError("“%(name)s” is not an IANA timezone name such as Europe/Berlin.", params={"name": name})
 
 
@@ -28,3 +46,42 @@ def day_bounds(first_day: date, last_day: date, zone_name: str):
         datetime.combine(first_day, time.min, tzinfo=tz),
         datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz),
     )
+
+
+@dataclass(frozen=True)
+class ViewerZone:
+    """The zone a page shows times in, and why."""
+
+    name: str
+    is_workshop_zone: bool
+    rejected: str = ""  # what the reader asked for, when it was not a zone
+    remember: str | None = None  # the cookie value to set: a name, "" to forget, None to leave it
+
+
+def viewer_zone(request, workshop_zone):
+    """?tz= wins and is remembered; then the remembered choice; then the workshop's own zone."""
+    asked = request.GET.get(ZONE_PARAMETER)
+    if asked is not None:
+        asked = asked.strip()
+        if not asked or asked == workshop_zone:
+            return ViewerZone(workshop_zone, True, remember="")
+        if is_zone_name(asked):
+            return ViewerZone(asked, False, remember=asked)
+        return ViewerZone(workshop_zone, True, rejected=asked[:MAX_ZONE_NAME])
+    remembered = request.COOKIES.get(ZONE_COOKIE, "")
+    if is_zone_name(remembered) and remembered != workshop_zone:
+        return ViewerZone(remembered, False)
+    return ViewerZone(workshop_zone, True)
+
+
+def remember_zone(response, viewer):
+    if viewer.remember == "":
+        response.delete_cookie(ZONE_COOKIE, samesite="Lax")
+    elif viewer.remember:
+        response.set_cookie(ZONE_COOKIE, viewer.remember, max_age=ZONE_COOKIE_AGE, samesite="Lax")
+    return response
+
+
+def abbreviation(zone_name, on_day):
+    """The zone's short name on that day at noon: PDT in July, PST in January."""
+    return datetime.combine(on_day, time(12), tzinfo=zone(zone_name)).tzname()

@@ -1,27 +1,83 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from itertools import groupby
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import ListView, TemplateView
 
 from posters.models import Poster
-from schedule.models import Session, Workshop
+from schedule.models import Room, Session, Speaker, Workshop
+from schedule.views import WorkshopPageMixin
+
+from . import people
+from .filters import PosterFilter, SearchForm, SessionFilter
+from .search import words
 
 
 class WorkshopListView(ListView):
+    """Every workshop; with only one, straight to its timetable."""
+
     model = Workshop
     template_name = "workshop_list.html"
 
+    def get(self, request, *args, **kwargs):
+        workshops = list(Workshop.objects.all()[:2])
+        if len(workshops) == 1:
+            return redirect(workshops[0])
+        return super().get(request, *args, **kwargs)
 
-class ProgrammeView(DetailView):
-    """One workshop's whole programme: sessions in time order, then posters by room and spot."""
 
-    template_name = "programme.html"
-    context_object_name = "workshop"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(Workshop, slug=self.kwargs["workshop"])
+class SpeakerListView(WorkshopPageMixin, TemplateView):
+    template_name = "speakers/speaker_list.html"
 
     def get_context_data(self, **kwargs):
+        everyone = people.alphabetical(people.people_of(self.workshop))
+        letters = [(letter, list(group)) for letter, group in groupby(everyone, key=people.index_letter)]
+        return super().get_context_data(letters=letters, speaker_count=len(everyone), **kwargs)
+
+
+class SpeakerDetailView(WorkshopPageMixin, TemplateView):
+    template_name = "speakers/speaker_detail.html"
+
+    def get_context_data(self, **kwargs):
+        speaker = get_object_or_404(Speaker, slug=self.kwargs["slug"])
+        sessions = list(Session.objects.for_timetable(self.workshop).filter(session_speakers__speaker=speaker))
+        posters = list(Poster.objects.for_listing(self.workshop).filter(poster_authors__speaker=speaker))
+        organizes = self.workshop.workshop_organizers.filter(speaker=speaker).exists()
+        if not (sessions or posters or organizes):
+            raise Http404("This person has no part in this workshop.")
         return super().get_context_data(
-            session_list=Session.objects.for_timetable(self.object),
-            poster_list=Poster.objects.for_listing(self.object),
+            speaker=speaker, sessions=sessions, posters=posters, organizes=organizes, **kwargs
+        )
+
+
+class SearchView(WorkshopPageMixin, TemplateView):
+    """Sessions and posters matching a text and filters; invalid input is a 400 with the form explaining why."""
+
+    template_name = "search.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        status = 400 if context["form"].is_bound and not context["form"].is_valid() else 200
+        return self.render_to_response(context, status=status)
+
+    def get_context_data(self, **kwargs):
+        data = self.request.GET if self.request.GET else None
+        everyone = people.alphabetical(people.people_of(self.workshop))
+        rooms = Room.objects.filter(workshop=self.workshop)
+        form = SearchForm(
+            data,
+            people=[(person.slug, person.name) for person in everyone],
+            rooms=[(room.slug, room.name) for room in rooms],
+        )
+        sessions = posters = []
+        if form.is_bound and form.is_valid() and form.is_searching:
+            sessions = list(SessionFilter(data, Session.objects.for_timetable(self.workshop), form).qs)
+            posters = list(PosterFilter(data, Poster.objects.for_listing(self.workshop), form).qs)
+        return super().get_context_data(
+            form=form,
+            sessions=sessions,
+            posters=posters,
+            result_count=len(sessions) + len(posters),
+            highlight_words=words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
             **kwargs,
         )

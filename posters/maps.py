@@ -1,0 +1,80 @@
+"""Poster rooms drawn as the grid of spots people walk to: rows of letters, columns of numbers (A0 … D6)."""
+
+import re
+from dataclasses import dataclass, field
+
+GRID_LABEL = re.compile(r"^(?P<row>[A-Za-z]+)(?P<column>\d+)$")
+CELL_WIDTH, CELL_HEIGHT, GUTTER, MARGIN = 150, 84, 12, 30
+
+
+def spot_sort_key(label):
+    """A2 before A10, rows in letter order; labels outside the grid sort after it."""
+    match = GRID_LABEL.match(label)
+    if match:
+        return (0, match["row"].upper(), int(match["column"]), "")
+    return (1, "", 0, label)
+
+
+@dataclass
+class Cell:
+    label: str
+    x: int
+    y: int
+    poster: object = None
+    highlighted: bool = False
+
+    @property
+    def text_x(self):
+        return self.x + CELL_WIDTH // 2
+
+
+@dataclass
+class RoomMap:
+    room: object
+    cells: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # [(letter, y)]
+    columns: list = field(default_factory=list)  # [(number, x)]
+    off_grid: list = field(default_factory=list)  # [(label, poster)] for labels that are not letter+number
+    width: int = 0
+    height: int = 0
+    cell_width: int = CELL_WIDTH
+    cell_height: int = CELL_HEIGHT
+
+
+def room_map(room, posters, highlight=()):
+    """The grid for one room. Every letter row spans columns 0 … the largest number used in the room,
+    so an empty spot shows as empty rather than vanishing."""
+    placed = {}
+    off_grid = []
+    for poster in posters:
+        for spot in poster.spots.all():
+            if GRID_LABEL.match(spot.label):
+                placed[spot.label.upper()] = poster
+            else:
+                off_grid.append((spot.label, poster))
+    if not placed:
+        return RoomMap(room=room, off_grid=sorted(off_grid, key=lambda item: spot_sort_key(item[0])))
+    parsed = [GRID_LABEL.match(label) for label in placed]
+    letters = sorted({m["row"] for m in parsed}, key=lambda row: (len(row), row))
+    numbers = range(min(int(m["column"]) for m in parsed), max(int(m["column"]) for m in parsed) + 1)
+    step_x, step_y = CELL_WIDTH + GUTTER, CELL_HEIGHT + GUTTER
+    cells = [
+        Cell(
+            label=f"{letter}{number}",
+            x=MARGIN + col * step_x,
+            y=MARGIN + row * step_y,
+            poster=placed.get(f"{letter}{number}"),
+            highlighted=f"{letter}{number}" in highlight,
+        )
+        for row, letter in enumerate(letters)
+        for col, number in enumerate(numbers)
+    ]
+    return RoomMap(
+        room=room,
+        cells=cells,
+        rows=[(letter, MARGIN + row * step_y + CELL_HEIGHT // 2) for row, letter in enumerate(letters)],
+        columns=[(number, MARGIN + col * step_x + CELL_WIDTH // 2) for col, number in enumerate(numbers)],
+        off_grid=sorted(off_grid, key=lambda item: spot_sort_key(item[0])),
+        width=MARGIN + len(numbers) * step_x,
+        height=MARGIN + len(letters) * step_y,
+    )

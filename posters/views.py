@@ -1,0 +1,50 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, TemplateView
+
+from schedule.views import WorkshopPageMixin
+
+from .maps import room_map, spot_sort_key
+from .models import Poster
+
+
+def first_spot_key(poster):
+    labels = [spot.label for spot in poster.spots.all()]
+    return min((spot_sort_key(label) for label in labels), default=(2, "", 0, poster.title))
+
+
+def by_room(posters):
+    """[(room, posters in spot order)], rooms in their listed order, posters without a room last."""
+    ordered = sorted(
+        posters,
+        key=lambda p: (p.room is None, p.room.position if p.room else 0, p.room_id or 0, first_spot_key(p)),
+    )
+    return [(room, list(group)) for room, group in groupby(ordered, key=lambda p: p.room)]
+
+
+class PosterListView(WorkshopPageMixin, TemplateView):
+    template_name = "posters/poster_list.html"
+
+    def get_context_data(self, **kwargs):
+        posters = list(Poster.objects.for_listing(self.workshop))
+        rooms = [(room, room_posters, room_map(room, room_posters)) for room, room_posters in by_room(posters)]
+        return super().get_context_data(rooms=rooms, poster_count=len(posters), **kwargs)
+
+
+class PosterDetailView(WorkshopPageMixin, DetailView):
+    template_name = "posters/poster_detail.html"
+    context_object_name = "poster"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Poster.objects.for_listing(self.workshop), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        poster = self.object
+        labels = {spot.label.upper() for spot in poster.spots.all()}
+        neighbours = []
+        if poster.room_id:
+            neighbours = list(Poster.objects.filter(workshop=self.workshop, room=poster.room_id).prefetch_related("spots"))
+        return super().get_context_data(
+            room_map=room_map(poster.room, neighbours, highlight=labels) if poster.room_id else None, **kwargs
+        )

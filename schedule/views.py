@@ -1,0 +1,62 @@
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+
+from . import timetable
+from .models import Session, Workshop, WorkshopOrganizer
+from .timezones import abbreviation, day_bounds, offered_zone_names, remember_zone, viewer_zone, zone
+
+
+class WorkshopPageMixin:
+    """A page of one workshop, with times shown in the reader's zone (?tz=, then cookie, then the workshop's)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.workshop = get_object_or_404(Workshop, slug=kwargs["workshop"])
+        self.zone = viewer_zone(request, self.workshop.timezone)
+        return remember_zone(super().dispatch(request, *args, **kwargs), self.zone)
+
+    def get_context_data(self, **kwargs):
+        kwargs.pop("workshop", None)  # TemplateView hands over the URL's slug; the page wants the object
+        return super().get_context_data(
+            workshop=self.workshop,
+            zone=self.zone,
+            zone_abbreviation=abbreviation(self.zone.name, self.workshop.start_date),
+            zone_names=offered_zone_names(),
+            **kwargs,
+        )
+
+
+class TimetableView(WorkshopPageMixin, TemplateView):
+    template_name = "schedule/timetable.html"
+
+    def get_context_data(self, **kwargs):
+        sessions = list(Session.objects.for_timetable(self.workshop))
+        now = timezone.now()
+        opens, closes = day_bounds(self.workshop.start_date, self.workshop.end_date, self.workshop.timezone)
+        live = opens <= now < closes
+        days = timetable.arrange(sessions, zone(self.zone.name), now=now, live=live)
+        return super().get_context_data(
+            days=days,
+            live=live,
+            organizers=WorkshopOrganizer.objects.filter(workshop=self.workshop).select_related("speaker"),
+            # Posters are the posters app's; the timetable only needs to know whether to point at them.
+            has_posters=self.workshop.posters.exists(),
+            **kwargs,
+        )
+
+
+class SessionDetailView(WorkshopPageMixin, DetailView):
+    template_name = "schedule/session_detail.html"
+    context_object_name = "session"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Session.objects.for_detail(self.workshop), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        session = self.object
+        siblings = Session.objects.filter(workshop=self.workshop).only("slug", "title", "starts_at")
+        return super().get_context_data(
+            previous_session=siblings.filter(starts_at__lt=session.starts_at).order_by("-starts_at", "-title").first(),
+            next_session=siblings.filter(starts_at__gt=session.starts_at).order_by("starts_at", "title").first(),
+            **kwargs,
+        )

@@ -1,0 +1,50 @@
+"""Every public page makes the same number of SQL queries on the seed and on a workshop ten times larger."""
+
+import pytest
+
+from posters.models import Poster
+from schedule.models import Session
+
+SCALES = [1, 10]
+
+
+@pytest.fixture(params=SCALES, ids=["seed", "ten-times-the-seed"])
+def programme(request, seed, make_large_workshop):
+    """(workshop, a session, a poster, a busy person, a room, a word that finds sessions and posters)
+    at the seed's size or ten times it."""
+    if request.param == 1:
+        workshop, person, room, word = seed, "peter-bartlett", "gather-town-room-1", "networks"
+    else:
+        workshop = make_large_workshop(sessions=17 * 10, posters=45 * 10, people_each=3)
+        person, room, word = f"{workshop.slug}-person-5", "room-1", "person"
+    session = Session.objects.filter(workshop=workshop).order_by("starts_at")[3]
+    poster = Poster.objects.filter(workshop=workshop).order_by("slug")[3]
+    return workshop, session, poster, person, room, word
+
+
+PAGES = {
+    # page: (url maker, queries)
+    "timetable": (lambda w, s, p, who, room, word: f"/{w.slug}/", 5),  # + organizers, whether posters exist
+    "timetable in another zone": (lambda w, s, p, who, room, word: f"/{w.slug}/?tz=Asia/Tokyo", 5),
+    "session": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}/", 6),
+    "speakers": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/", 2),
+    "speaker": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/{who}/", 8),
+    "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 4),
+    "poster": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/{p.slug}/", 6),
+    # workshop, people and rooms for the form, then sessions with their speakers, posters with spots and authors
+    "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 8),
+    "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 6),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, programme, page):
+    url_for, queries = PAGES[page]
+    url = url_for(*programme)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    if page == "search text":
+        assert response.context["sessions"] and response.context["posters"], "counts are only fair with results"
+    if page == "search filters":
+        assert response.context["posters"] and not response.context["sessions"]

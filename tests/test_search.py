@@ -1,0 +1,142 @@
+"""Search over sessions and posters: the same answers on SQLite and PostgreSQL, and no input breaks it."""
+
+import pytest
+
+
+def titles(response):
+    return (
+        sorted(s.title for s in response.context["sessions"]),
+        sorted(p.title for p in response.context["posters"]),
+    )
+
+
+def search(client, **params):
+    return client.get("/oppo2021/search/", params)
+
+
+def test_a_word_in_an_abstract_finds_sessions_and_posters(client, seed):
+    response = search(client, q="isoperimetry")
+    sessions, posters = titles(response)
+    assert sessions == ["A Universal Law of Robustness via Isoperimetry"]
+    assert posters == ["A Universal Law of Robustness via Isoperimetry"]
+    assert "2 results: 1 session, 1 poster." in response.text
+
+
+def test_a_word_only_in_an_abstract_is_found(client, seed):
+    sessions, posters = titles(search(client, q="Omniglot"))
+    assert sessions == ["Feature Learning in Infinite-Width Neural Networks"]
+    assert posters == ["Feature Learning in Infinite-Width Neural Networks"]
+
+
+def test_a_speakers_name_finds_their_talks_and_posters(client, seed):
+    sessions, posters = titles(search(client, q="Bartlett"))
+    assert sessions == ["Adversarial Examples in Random Deep Networks", "Live Q&A with Peter Bartlett"]
+    assert posters == [
+        "Empirical Study on the Effective VC Dimension of Low-rank Neural Networks",  # cites Bartlett et al.
+        "When does gradient descent with logistic loss interpolate using deep networks with smoothed ReLU activations?",
+    ]
+
+
+def test_every_word_must_match(client, seed):
+    sessions, posters = titles(search(client, q="Bartlett adversarial"))
+    assert sessions == ["Adversarial Examples in Random Deep Networks"]
+    assert posters == []
+
+
+def test_kind_spotlight_gives_the_eight_spotlights(client, seed):
+    response = search(client, kind="spotlight")
+    assert len(response.context["sessions"]) == 8
+    assert all(s.kind == "spotlight" for s in response.context["sessions"])
+    assert response.context["posters"] == []
+
+
+def test_kind_poster_gives_only_posters(client, seed):
+    response = search(client, kind="poster", q="double descent")
+    sessions, posters = titles(response)
+    assert sessions == []
+    assert "Mitigating deep double descent by concatenating inputs" in posters
+
+
+def test_filters_combine_with_text(client, seed):
+    sessions, posters = titles(search(client, q="regularization", kind="spotlight"))
+    assert sessions == [
+        "Beyond Implicit Regularization: Avoiding Overfitting via Regularizer Mirror Descent",
+        "Value-Based Deep Reinforcement Learning Requires Explicit Regularization",
+    ]
+    assert posters == []
+
+
+def test_speaker_and_room_filters(client, seed):
+    sessions, posters = titles(search(client, speaker="tengyu-ma"))
+    assert sessions == ["Value-Based Deep Reinforcement Learning Requires Explicit Regularization"]
+    assert posters == ["Label Noise SGD Provably Prefers Flat Global Minimizers", "Value-Based Deep Reinforcement Learning Requires Explicit Regularization"]
+    _, in_room_two = titles(search(client, speaker="tengyu-ma", room="gather-town-room-2"))
+    assert in_room_two == ["Value-Based Deep Reinforcement Learning Requires Explicit Regularization"]
+
+
+def test_matches_are_highlighted(client, seed):
+    text = search(client, q="isoperimetry").text
+    assert "A Universal Law of Robustness via <mark>Isoperimetry</mark>" in text
+
+
+def test_an_empty_result_says_so_and_suggests_what_to_try(client, seed):
+    response = search(client, q="quantum chromodynamics")
+    assert response.status_code == 200
+    assert "Nothing matches “quantum chromodynamics”." in response.text
+    assert "Try fewer or shorter words" in response.text
+
+
+def test_an_empty_search_shows_the_form_without_results(client, seed):
+    response = client.get("/oppo2021/search/")
+    assert response.status_code == 200
+    assert 'name="q"' in response.text
+    assert "result" not in response.text.split("</form>", 2)[-1]
+
+
+def test_every_page_has_a_search_box(client, seed):
+    for url in ["/oppo2021/", "/oppo2021/speakers/", "/oppo2021/posters/", "/oppo2021/sessions/opening-remarks/"]:
+        assert 'role="search"' in client.get(url).text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 201},
+        {"q": "a\x00b"},
+        {"kind": "banquet"},
+        {"speaker": "'; DROP TABLE schedule_speaker; --"},
+        {"room": "<script>"},
+    ],
+)
+def test_invalid_input_is_a_400_that_explains_and_escapes(client, seed, params):
+    response = search(client, **params)
+    assert response.status_code == 400
+    assert "That search could not be run" in response.text
+    assert "<script>" not in response.text.split("<main", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "' OR 1=1 --",
+        "%' OR '1'='1",
+        '"><script>alert(1)</script>',
+        "\\",
+        "$$ \\frac{1}{0} $$",
+        "日本語 Ω ü 🔗",
+        "&&& ||| !!! ((( :*",
+        "the of and",
+        "x" * 200,
+        "a " * 100,
+    ],
+)
+def test_hostile_text_gets_a_page_never_a_500(client, seed, q):
+    response = search(client, q=q)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_repeated_parameters_use_the_last_value(client, seed):
+    response = client.get("/oppo2021/search/?q=nothingatall&q=isoperimetry")
+    assert response.status_code == 200
+    assert titles(response)[0] == ["A Universal Law of Robustness via Isoperimetry"]

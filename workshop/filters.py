@@ -1,0 +1,71 @@
+"""The search page's filters: one query string drives a FilterSet for sessions and one for posters."""
+
+import django_filters
+from django import forms
+
+from posters.models import Poster, PosterAuthor
+from schedule.models import Session, SessionKind, SessionSpeaker
+
+from .search import MAX_QUERY_LENGTH, search
+
+POSTER_KIND = "poster"
+KIND_CHOICES = [*SessionKind.choices, (POSTER_KIND, "Poster")]
+
+
+class SearchForm(forms.Form):
+    """Shared by both FilterSets so that the page shows one form and one set of errors."""
+
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, label="Search")
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *KIND_CHOICES])
+    speaker = forms.ChoiceField(required=False, label="Person")
+    room = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, people=(), rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].choices = [("", "Anyone"), *people]
+        self.fields["room"].choices = [("", "Any room"), *rooms]
+
+    @property
+    def is_searching(self):
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text")
+    kind = django_filters.CharFilter(method="filter_kind")
+    speaker = django_filters.CharFilter(method="filter_speaker")
+    room = django_filters.CharFilter(field_name="room__slug")
+
+    def __init__(self, data, queryset, form):
+        super().__init__(data, queryset=queryset)
+        self._form = form  # the shared, already built SearchForm
+
+    def filter_text(self, queryset, name, value):
+        return search(queryset, self.people, self.parent_field, value) if value.strip() else queryset
+
+    def filter_speaker(self, queryset, name, value):
+        return queryset.filter(pk__in=self.people.filter(speaker__slug=value).values(self.parent_field))
+
+
+class SessionFilter(ProgrammeFilter):
+    people = SessionSpeaker.objects
+    parent_field = "session"
+
+    class Meta:
+        model = Session
+        fields = []
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.none() if value == POSTER_KIND else queryset.filter(kind=value)
+
+
+class PosterFilter(ProgrammeFilter):
+    people = PosterAuthor.objects
+    parent_field = "poster"
+
+    class Meta:
+        model = Poster
+        fields = []
+
+    def filter_kind(self, queryset, name, value):
+        return queryset if value == POSTER_KIND else queryset.none()

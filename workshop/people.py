@@ -1,0 +1,39 @@
+"""People as one workshop sees them: who appears in it, and how often."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from posters.models import PosterAuthor
+from schedule.models import SessionSpeaker, Speaker, WorkshopOrganizer
+
+
+def _count(rows):
+    return Coalesce(
+        Subquery(rows.values("speaker").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
+
+
+def people_of(workshop):
+    """Everyone who speaks, presents a poster or organizes, with their session and poster counts."""
+    sessions = SessionSpeaker.objects.filter(speaker=OuterRef("pk"), session__workshop=workshop)
+    posters = PosterAuthor.objects.filter(speaker=OuterRef("pk"), poster__workshop=workshop)
+    organizes = WorkshopOrganizer.objects.filter(speaker=OuterRef("pk"), workshop=workshop)
+    return (
+        Speaker.objects.annotate(session_count=_count(sessions), poster_count=_count(posters))
+        .filter(Q(Exists(sessions)) | Q(Exists(posters)) | Q(Exists(organizes)))
+    )
+
+
+def family_name_key(speaker):
+    """Sort "Yasaman Bahri" under B, as an author index does."""
+    parts = speaker.name.split()
+    return (parts[-1].casefold() if parts else "", speaker.name.casefold(), speaker.slug)
+
+
+def alphabetical(people):
+    return sorted(people, key=family_name_key)
+
+
+def index_letter(speaker):
+    key = family_name_key(speaker)[0]
+    return key[:1].upper() if key[:1].isalpha() else "#"
