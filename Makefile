@@ -37,3 +37,23 @@ fixture: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Re-copy KaTeX from node_modules into static/vendor/katex (run `npm install` first; see static/vendor/README.md).
+# Only the woff2 fonts are kept, so the stylesheet's .woff/.ttf fallbacks are cut from its @font-face rules:
+# every browser that runs KaTeX reads woff2, and collectstatic's manifest storage rejects a url() to a missing file.
+.PHONY: vendor
+KATEX_DIST := node_modules/katex/dist
+KATEX_VENDOR := static/vendor/katex
+
+vendor:
+	@test -f $(KATEX_DIST)/katex.min.js || { echo "$(KATEX_DIST) is missing: run npm install (or npm ci) first" >&2; exit 1; }
+	rm -rf $(KATEX_VENDOR)
+	mkdir -p $(KATEX_VENDOR)/contrib $(KATEX_VENDOR)/fonts
+	cp $(KATEX_DIST)/katex.min.js $(KATEX_VENDOR)/
+	cp $(KATEX_DIST)/contrib/auto-render.min.js $(KATEX_VENDOR)/contrib/
+	cp $(KATEX_DIST)/fonts/*.woff2 $(KATEX_VENDOR)/fonts/
+	cp node_modules/katex/LICENSE $(KATEX_VENDOR)/
+	sed -E 's/,url\(fonts\/[^)]+\.(woff|ttf)\) format\("(woff|truetype)"\)//g' $(KATEX_DIST)/katex.min.css > $(KATEX_VENDOR)/katex.min.css
+	@if grep -Eq '\.(woff|ttf)\)' $(KATEX_VENDOR)/katex.min.css; then \
+		echo "$(KATEX_VENDOR)/katex.min.css still names .woff/.ttf fonts: update the sed in the vendor target" >&2; exit 1; fi
+	@echo "vendored KaTeX $$(node -p 'require("./node_modules/katex/package.json").version') into $(KATEX_VENDOR)"
