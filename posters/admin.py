@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
-from schedule.admin import OrderedPeopleInline, ProgrammeAdmin
+from schedule.admin import ConflictWarningsMixin, OrderedPeopleInline, SpreadsheetAdmin
 
+from . import rules
 from .models import Poster, PosterAuthor, PosterSpot
+from .resources import PosterResource
 
 
 class PosterAuthorInline(OrderedPeopleInline):
@@ -12,21 +16,28 @@ class PosterAuthorInline(OrderedPeopleInline):
 class PosterSpotInline(admin.TabularInline):
     model = PosterSpot
     extra = 0
-    min_num = 0
 
 
 @admin.register(Poster)
-class PosterAdmin(ProgrammeAdmin):
-    list_display = ["title", "room", "spot_labels", "author_names", "spotlight", "workshop"]
+class PosterAdmin(ConflictWarningsMixin, SpreadsheetAdmin):
+    resource_classes = [PosterResource]
+    list_display = ["title", "room", "spot_labels", "author_names", "spotlight_link", "conflicts", "workshop"]
     list_filter = ["workshop", "room"]
     search_fields = ["title", "abstract", "authors__name", "spots__label"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["room", "spotlight"]
     list_select_related = ["room", "spotlight", "workshop"]
+    readonly_fields = ["spotlight_link"]
     inlines = [PosterSpotInline, PosterAuthorInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("spots", "poster_authors__speaker")
+
+    def conflict_queryset(self, workshop_ids):
+        return Poster.objects.filter(workshop_id__in=workshop_ids).prefetch_related("spots")
+
+    def conflicts_for(self, posters):
+        return rules.spot_conflicts(posters)
 
     @admin.display(description="Spots")
     def spot_labels(self, poster):
@@ -35,3 +46,10 @@ class PosterAdmin(ProgrammeAdmin):
     @admin.display(description="Authors")
     def author_names(self, poster):
         return ", ".join(entry.speaker.name for entry in poster.poster_authors.all())
+
+    @admin.display(description="Spotlight talk")
+    def spotlight_link(self, poster):
+        if not poster.spotlight_id:
+            return "—"
+        url = reverse("admin:schedule_session_change", args=[poster.spotlight_id])
+        return format_html('<a href="{}">{}</a>', url, poster.spotlight)

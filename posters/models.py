@@ -1,10 +1,13 @@
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from schedule.models import NaturalKeyManager, OrderedPerson, Room, Session, Speaker, Workshop
+from schedule.models import NaturalKeyManager, OrderedPerson, Revised, Room, Session, Speaker, Workshop
 
 from . import rules
 
@@ -22,10 +25,17 @@ class PosterQuerySet(models.QuerySet):
         )
 
 
-class Poster(models.Model):
+class Poster(Revised):
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="posters")
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=120)
+    guid = models.UUIDField(
+        "GUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identity in calendars and schedule apps; it survives every edit, the slug included.",
+    )
     abstract = models.TextField(blank=True)
     authors = models.ManyToManyField(Speaker, through="PosterAuthor", blank=True, related_name="posters")
     room = models.ForeignKey(Room, models.PROTECT, null=True, blank=True, related_name="posters")
@@ -43,6 +53,7 @@ class Poster(models.Model):
 
     NATURAL_KEY = ("workshop__slug", "slug")
     objects = NaturalKeyManager.from_queryset(PosterQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["workshop", "room", "title"]
@@ -82,6 +93,7 @@ class PosterSpot(models.Model):
 
     NATURAL_KEY = ("poster__workshop__slug", "poster__slug", "label")
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["label"]
@@ -109,6 +121,7 @@ class PosterAuthor(OrderedPerson):
 
     NATURAL_KEY = ("poster__workshop__slug", "poster__slug", "speaker__slug")
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta(OrderedPerson.Meta):
         constraints = [

@@ -30,3 +30,19 @@ def spot_problems(spot):
         return {}
     where = f"room “{poster.room}”" if poster.room_id else "the posters without a room"
     return {"label": [f"Spot {spot.label} in {where} is already taken by “{holder.poster}”."]}
+
+
+def spot_conflicts(posters):
+    """{poster pk: [warning, ...]} for spots held by more than one poster in one room (rows loaded raw or
+    written before the rule). posters: with room and spots loaded."""
+    holders = defaultdict(list)
+    for poster in posters:
+        for spot in poster.spots.all():
+            holders[(poster.workshop_id, poster.room_id, spot.label.upper())].append(poster)
+    warnings = defaultdict(list)
+    for (_, _, label), sharing in holders.items():
+        if len(sharing) > 1:
+            for poster in sharing:
+                others = ", ".join(f"“{other}”" for other in sharing if other is not poster)
+                warnings[poster.pk].append(f"Spot {label} is also taken by {others}.")
+    return dict(warnings)

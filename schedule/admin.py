@@ -1,15 +1,84 @@
-from django.contrib import admin
+from datetime import datetime, time, timedelta
+
+from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules
+from .merging import merge_people
 from .models import Room, Session, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
-
+from .resources import SessionResource, SpeakerResource
+from .stale_edits import RevisionCheckedForm
 
 # Organizers paste bare hosts ("example.org/talk"); read them as https, Django 6's default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    """History with restore, and no save over someone else's newer save."""
+
+    form = RevisionCheckedForm
     formfield_overrides = URL_FIELDS
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin, ProgrammeAdmin):
+    """Plus CSV and XLSX import (with preview, all or nothing) and export."""
+
+    formats = [CSV, XLSX]
+
+
+def conflict_list(notes):
+    if not notes:
+        return ""
+    return format_html('<ul class="conflicts">{}</ul>', format_html_join("", "<li>⚠ {}</li>", ((n,) for n in notes)))
+
+
+class ConflictWarningsMixin:
+    """Warnings, on the list and on the form, for what the rules allow but people should look at."""
+
+    conflict_message_limit = 10
+
+    def conflicts_for(self, objects):
+        raise NotImplementedError
+
+    def conflict_queryset(self, workshop_ids):
+        raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is None:
+            return response
+        page = list(changelist.result_list)
+        # Conflicts are between rows, so compare each shown row with all rows of its workshop.
+        everything = self.conflict_queryset({obj.workshop_id for obj in page})
+        notes = self.conflicts_for(everything)
+        for obj in page:
+            obj.conflict_notes = notes.get(obj.pk, [])
+        shown = [(obj, note) for obj in page for note in obj.conflict_notes]
+        for obj, note in shown[: self.conflict_message_limit]:
+            messages.warning(request, f"{obj}: {note}")
+        if len(shown) > self.conflict_message_limit:
+            messages.warning(request, f"… and {len(shown) - self.conflict_message_limit} more conflicts on this page.")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                for note in self.conflicts_for(self.conflict_queryset({obj.workshop_id})).get(obj.pk, []):
+                    messages.warning(request, note)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="Conflicts")
+    def conflicts(self, obj):
+        return conflict_list(getattr(obj, "conflict_notes", []))
 
 
 class OrderedPeopleInline(admin.TabularInline):
@@ -31,9 +100,9 @@ class SessionSpeakerInline(OrderedPeopleInline):
 
 class RoomInline(admin.TabularInline):
     model = Room
-    formfield_overrides = URL_FIELDS
     fields = ["position", "name", "slug", "kind", "url"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = URL_FIELDS
     extra = 0
 
 
@@ -55,16 +124,67 @@ class RoomAdmin(ProgrammeAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ProgrammeAdmin):
+class SpeakerAdmin(SpreadsheetAdmin):
+    resource_classes = [SpeakerResource]
     list_display = ["name", "affiliation", "slug"]
     search_fields = ["name", "affiliation", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected people into one", permissions=["change"])
+    def merge(self, request, queryset):
+        people = list(queryset.order_by("name", "pk"))
+        if len(people) < 2:
+            self.message_user(request, "Select at least two records of the same person.", messages.WARNING)
+            return None
+        if request.POST.get("keep"):
+            keep = next((p for p in people if str(p.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(request, "Choose one of the selected records to keep.", messages.ERROR)
+                return None
+            merge_people(keep, people)
+            self.message_user(request, f"Merged {len(people)} records into “{keep}”.", messages.SUCCESS)
+            return redirect("admin:schedule_speaker_change", keep.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge people",
+            "people": people,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/schedule/speaker/merge.html", context)
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Days as the workshop's own calendar has them."""
+
+    title = "day"
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        rows = Session.objects.values_list("starts_at", "workshop__timezone").distinct()
+        days = sorted({starts.astimezone(Workshop(timezone=zone).tzinfo).date() for starts, zone in rows})
+        return [(day.isoformat(), f"{day:%a %d %b %Y}") for day in days]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = datetime.strptime(self.value(), "%Y-%m-%d").date()
+        except ValueError:
+            return queryset.none()
+        on_that_day = Q(pk__in=[])
+        for workshop in Workshop.objects.only("pk", "timezone"):
+            start = datetime.combine(day, time.min, tzinfo=workshop.tzinfo)
+            on_that_day |= Q(workshop=workshop, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        return queryset.filter(on_that_day)
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeAdmin):
-    list_display = ["title", "kind", "starts_at", "ends_at", "room", "speaker_names", "workshop"]
-    list_filter = ["workshop", "kind", "room"]
+class SessionAdmin(ConflictWarningsMixin, SpreadsheetAdmin):
+    resource_classes = [SessionResource]
+    list_display = ["title", "kind", "starts_at", "ends_at", "room", "speaker_names", "conflicts", "workshop"]
+    list_filter = ["workshop", "kind", "room", DayFilter]
     date_hierarchy = "starts_at"
     search_fields = ["title", "abstract", "speakers__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -75,6 +195,16 @@ class SessionAdmin(ProgrammeAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("session_speakers__speaker")
+
+    def conflict_queryset(self, workshop_ids):
+        return (
+            Session.objects.filter(workshop_id__in=workshop_ids)
+            .select_related("room")
+            .prefetch_related("session_speakers__speaker")
+        )
+
+    def conflicts_for(self, sessions):
+        return rules.session_conflicts(sessions)
 
     @admin.display(description="Speakers")
     def speaker_names(self, session):

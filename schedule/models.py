@@ -1,7 +1,10 @@
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from . import rules
 from .timezones import validate_zone_name, zone
@@ -14,7 +17,17 @@ class NaturalKeyManager(models.Manager):
         return self.get(**dict(zip(self.model.NATURAL_KEY, key, strict=True)))
 
 
-class Speaker(models.Model):
+class Revised(models.Model):
+    """A row organizers edit. Its revision changes on every save (see revisions.py), so a form opened before
+    someone else's save can be told apart from a fresh one and refused instead of overwriting that save."""
+
+    revision = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Speaker(Revised):
     """One row per person, however many sessions and posters they appear in."""
 
     name = models.CharField(max_length=200)
@@ -24,6 +37,7 @@ class Speaker(models.Model):
 
     NATURAL_KEY = ("slug",)
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "slug"]
@@ -35,7 +49,7 @@ class Speaker(models.Model):
         return (self.slug,)
 
 
-class Workshop(models.Model):
+class Workshop(Revised):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=60, unique=True)
     conference = models.CharField(max_length=100, blank=True, help_text="For example “ICML 2021”.")
@@ -52,6 +66,7 @@ class Workshop(models.Model):
 
     NATURAL_KEY = ("slug",)
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date", "title"]
@@ -83,7 +98,7 @@ class RoomKind(models.TextChoices):
     PHYSICAL = "physical", "Physical room"
 
 
-class Room(models.Model):
+class Room(Revised):
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="rooms")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60)
@@ -93,6 +108,7 @@ class Room(models.Model):
 
     NATURAL_KEY = ("workshop__slug", "slug")
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["workshop", "position", "name"]
@@ -140,10 +156,17 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
-class Session(models.Model):
+class Session(Revised):
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120)
+    guid = models.UUIDField(
+        "GUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identity in calendars and schedule apps; it survives every edit, the slug included.",
+    )
     kind = models.CharField(max_length=20, choices=SessionKind)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -174,6 +197,7 @@ class Session(models.Model):
 
     NATURAL_KEY = ("workshop__slug", "slug")
     objects = NaturalKeyManager.from_queryset(SessionQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "title"]
@@ -229,6 +253,7 @@ class SessionSpeaker(OrderedPerson):
 
     NATURAL_KEY = ("session__workshop__slug", "session__slug", "speaker__slug")
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta(OrderedPerson.Meta):
         constraints = [
@@ -247,6 +272,7 @@ class WorkshopOrganizer(OrderedPerson):
 
     NATURAL_KEY = ("workshop__slug", "speaker__slug")
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta(OrderedPerson.Meta):
         constraints = [

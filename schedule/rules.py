@@ -56,3 +56,29 @@ def overlapping_sessions(session):
     if session.pk:
         clashes = clashes.exclude(pk=session.pk)
     return clashes.order_by("starts_at")
+
+
+def session_conflicts(sessions):
+    """{session pk: [warning, ...]} for sessions that share a room at once or a speaker at once.
+
+    Overlaps in one room are refused on save, but rows loaded raw (loaddata) or written before the rule can
+    still hold them; a speaker in two rooms at once is allowed and only warned about. sessions: a workshop's
+    sessions with room and session_speakers__speaker loaded.
+    """
+    warnings = defaultdict(list)
+    ordered = sorted(sessions, key=lambda s: s.starts_at)
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1 :]:
+            if second.starts_at >= first.ends_at:
+                break
+            if first.workshop_id != second.workshop_id:
+                continue
+            if first.room_id == second.room_id:
+                where = f"room “{first.room}”" if first.room_id else "the main track"
+                warnings[first.pk].append(f"Overlaps “{second}” in {where}.")
+                warnings[second.pk].append(f"Overlaps “{first}” in {where}.")
+            shared = {e.speaker for e in first.session_speakers.all()} & {e.speaker for e in second.session_speakers.all()}
+            for person in sorted(shared, key=str):
+                warnings[first.pk].append(f"{person} is also in “{second}” at the same time.")
+                warnings[second.pk].append(f"{person} is also in “{first}” at the same time.")
+    return dict(warnings)

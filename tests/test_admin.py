@@ -64,6 +64,7 @@ def change_form_data(session, **changes):
         "video_url": session.video_url,
         "video_provider": session.video_provider,
         "belongs_to": session.belongs_to_id or "",
+        "seen_revision": str(session.revision),  # the revision the organizer's form was opened at
         "session_speakers-TOTAL_FORMS": 0,
         "session_speakers-INITIAL_FORMS": 0,
         "session_speakers-MIN_NUM_FORMS": 0,

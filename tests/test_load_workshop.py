@@ -255,3 +255,29 @@ def test_the_command_exits_non_zero_from_the_shell(seed, tmp_path):
     assert result.returncode == 1
     assert "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_item_updates_only_the_fields_it_names(seed, tmp_path):
+    from schedule.models import Speaker
+
+    Speaker.objects.filter(slug="peter-bartlett").update(affiliation="UC Berkeley")
+    path = write(tmp_path, [{"model": "schedule.speaker", "fields": {"slug": "peter-bartlett", "name": "Peter L. Bartlett"}}])
+    load(path)
+    bartlett = Speaker.objects.get(slug="peter-bartlett")
+    assert (bartlett.name, bartlett.affiliation) == ("Peter L. Bartlett", "UC Berkeley")
+
+
+def test_a_schedule_file_from_another_tool_keeps_what_it_does_not_carry(seed, tmp_path):
+    from schedule.exports import frab
+    from workshop.exports import build_programme
+
+    Session.objects.filter(slug="opening-remarks").update(video_provider="SlidesLive")
+    programme = build_programme(seed, lambda path: "http://testserver" + path)
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(frab.to_xml(programme).replace(b"Opening Remarks", b"Opening Words"))
+    out, _ = load(path)
+    opening = Session.objects.get(slug="opening-remarks")
+    assert opening.title == "Opening Words"
+    assert opening.video_provider == "SlidesLive"
+    assert Workshop.objects.get(slug="oppo2021").conference == "ICML 2021"
+    assert Session.objects.get(slug="live-qa-with-peter-bartlett").belongs_to.slug == "adversarial-examples-in-random-deep-networks"

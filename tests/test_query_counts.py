@@ -34,6 +34,13 @@ PAGES = {
     # workshop, people and rooms for the form, then sessions with their speakers, posters with spots and authors
     "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 8),
     "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 6),
+    "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 6),
+    "programme calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.ics", 5),
+    "session calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}.ics", 4),
+    "agenda calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda.ics?sessions={s.slug}", 4),
+    "schedule xml": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.xml", 5),
+    "schedule json": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.json", 5),
+    "sitemap": (lambda w, s, p, who, room, word: "/sitemap.xml", 8),  # a count and a page per section
 }
 
 

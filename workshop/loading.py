@@ -50,23 +50,52 @@ class _Rollback(Exception):
 
 
 def read_items(path):
-    """The fixture's items, or a LoadError naming what is wrong with the file as a whole."""
+    """The file's items in Django's fixture format, or a LoadError naming what is wrong with the file as a
+    whole. Besides fixtures, reads the frab schedule XML and c3voc schedule JSON that pretalx, frab and
+    Indico-based tools export."""
+    from .importers import frab  # the importer builds on this module's LoadError
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file")
     except IsADirectoryError:
         raise LoadError(f"{path}: is a folder, not a file")
+    try:
+        if path.suffix.lower() == ".xml":
+            return known_people_kept(frab.fixture_items(raw, kind="xml"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LoadError(f"{path}: not UTF-8 text")
+    except LoadError as error:
+        raise LoadError(f"{path}: {error}")
     try:
         items = json.loads(text)
     except json.JSONDecodeError as error:
         raise LoadError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    if isinstance(items, dict) and "schedule" in items:
+        try:
+            return known_people_kept(frab.fixture_items(raw, kind="json"))
+        except LoadError as error:
+            raise LoadError(f"{path}: {error}")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise LoadError(f"{path}: a fixture is a JSON list of objects, each with “model” and “fields”")
+        raise LoadError(
+            f"{path}: a fixture is a JSON list of objects, each with “model” and “fields” "
+            "(or a c3voc schedule JSON object with “schedule”)"
+        )
     return items
+
+
+def known_people_kept(items):
+    """Schedule files name people but carry none of their details: people already here keep theirs."""
+    from schedule.models import Speaker
+
+    slugs = [item["fields"].get("slug") for item in items if item.get("model") == "schedule.speaker"]
+    known = set(Speaker.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [
+        item for item in items if not (item.get("model") == "schedule.speaker" and item["fields"].get("slug") in known)
+    ]
 
 
 def load_items(items, *, source="", dry_run=False):
@@ -103,8 +132,11 @@ def _save_all(items, report):
                 report.problems.append(_item_problem(number, item, error))
                 continue
             obj = deserialized.object
-            existed = obj.pk is not None and type(obj)._default_manager.filter(pk=obj.pk).exists()
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
+            existed = stored is not None
             obj._state.adding = not existed  # lets unique checks tell an update from a duplicate
+            if stored is not None:
+                _keep_unnamed_fields(obj, stored, item["fields"])
             problems = _row_problems(obj)
             if problems:
                 report.problems.extend(problems)
@@ -112,7 +144,10 @@ def _save_all(items, report):
                 continue
             try:
                 with transaction.atomic():
-                    deserialized.save()
+                    # A plain save, not loaddata's raw one, so that history records who loaded what.
+                    obj.save()
+                    for name, values in (deserialized.m2m_data or {}).items():
+                        getattr(obj, name).set(values)
             except DatabaseError as error:
                 report.problems.append(Problem(_label(obj), _key(obj, number), "*", f"the database refused it: {error}"))
                 refused.add(_identity(obj))
@@ -125,6 +160,15 @@ def _save_all(items, report):
             break
         pending = waiting
     return saved
+
+
+def _keep_unnamed_fields(obj, stored, named):
+    """An item updates the fields it names; the others keep what is stored (schedule files carry no
+    affiliations, video providers or spotlights, and must not blank them)."""
+    for model_field in obj._meta.concrete_fields:
+        if model_field.primary_key or model_field.name in named:
+            continue
+        setattr(obj, model_field.attname, getattr(stored, model_field.attname))
 
 
 def _deserialize(item):

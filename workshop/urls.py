@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import views
+from . import export_views, views
+from .sitemaps import SITEMAPS
 
 workshop_pages = [
     path("", include("schedule.urls")),
@@ -9,10 +11,17 @@ workshop_pages = [
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("agenda/", views.AgendaView.as_view(), name="agenda"),
+    path("agenda.ics", export_views.AgendaCalendarView.as_view(), name="agenda-ics"),
+    path("schedule.ics", export_views.CalendarView.as_view(), name="schedule-ics"),
+    path("schedule.xml", export_views.FrabXmlView.as_view(), name="schedule-xml"),
+    path("schedule.json", export_views.ScheduleJsonView.as_view(), name="schedule-json"),
+    path("sessions/<slug:slug>.ics", export_views.SessionCalendarView.as_view(), name="session-ics"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", views.WorkshopListView.as_view(), name="workshop-list"),
     path("<slug:workshop>/", include(workshop_pages)),
 ]

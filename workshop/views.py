@@ -9,6 +9,7 @@ from schedule.models import Room, Session, Speaker, Workshop
 from schedule.views import WorkshopPageMixin
 
 from . import people
+from .export_views import agenda_items
 from .filters import PosterFilter, SearchForm, SessionFilter
 from .search import words
 
@@ -81,3 +82,18 @@ class SearchView(WorkshopPageMixin, TemplateView):
             highlight_words=words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
             **kwargs,
         )
+
+
+class AgendaView(WorkshopPageMixin, TemplateView):
+    """The sessions and posters a reader starred (kept in their browser, sent as ?sessions=…&posters=…)."""
+
+    template_name = "agenda.html"
+
+    def get(self, request, *args, **kwargs):
+        items = agenda_items(request, self.workshop)
+        if items is None:
+            context = self.get_context_data(malformed=True, sessions=[], posters=[], unknown=[], **kwargs)
+            return self.render_to_response(context, status=400)
+        sessions, posters, unknown = items
+        context = self.get_context_data(sessions=sessions, posters=posters, unknown=unknown, **kwargs)
+        return self.render_to_response(context)

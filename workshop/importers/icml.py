@@ -7,6 +7,7 @@ say which room a poster stands in: when spot labels start again, the posters hav
 """
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -245,6 +246,7 @@ class Builder:
             video_provider=entry.video_provider,
         )
         session.slug = unique_slug(session.title, (o.slug for o in self.objects if isinstance(o, Session)))
+        session.guid = stable_guid(self.workshop.slug, "session", session.slug)
         self.objects.append(session)
         self.ordered(SessionSpeaker, "session", session, entry.people, "speakers")
         return session
@@ -279,6 +281,7 @@ class Builder:
                 room=room,
             )
             poster.slug = unique_slug(poster.title, slugs)
+            poster.guid = stable_guid(self.workshop.slug, "poster", poster.slug)
             slugs.append(poster.slug)
             poster.spotlight = spotlights.pop(title_key(poster.title), None)
             self.objects.append(poster)
@@ -287,6 +290,11 @@ class Builder:
             self.ordered(PosterAuthor, "poster", poster, entry.people, "authors")
         for session in spotlights.values():
             self.warnings.append(f"spotlight “{session.title}” matches no poster")
+
+
+def stable_guid(workshop_slug, kind, slug):
+    """The same page always gives the same GUIDs, so a regenerated fixture is byte for byte the same."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:workshop-programme:{workshop_slug}:{kind}:{slug}")
 
 
 def title_key(title):

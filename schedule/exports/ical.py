@@ -1,0 +1,58 @@
+"""iCalendar (RFC 5545) from export events, built with the icalendar library.
+
+Times are written in UTC, which every calendar application reads without a VTIMEZONE; X-WR-TIMEZONE tells
+the ones that care which zone the workshop runs in.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+PRODUCT_ID = "-//Workshop programme//Programme export 1.0//EN"
+REFRESH = timedelta(hours=1)  # how often subscribers should look again
+
+
+def to_ical(programme, now=None, name=None):
+    """The events of programme as one VCALENDAR; name overrides the calendar's title (a personal agenda)."""
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name or programme.title)
+    calendar.add("x-wr-timezone", programme.timezone)
+    calendar.add("x-published-ttl", "PT1H")
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    if programme.description:
+        calendar.add("x-wr-caldesc", programme.description)
+    for item in programme.events:
+        calendar.add_component(_event(item, programme, now))
+    return calendar.to_ical()
+
+
+def _event(item, programme, now):
+    event = Event()
+    # A GUID set once per session: the calendar keeps one entry however the session is edited.
+    event.add("uid", f"{item.guid}@{programme.slug}")
+    event.add("dtstamp", now)
+    event.add("dtstart", item.starts_at.astimezone(UTC))
+    event.add("dtend", item.ends_at.astimezone(UTC))
+    event.add("summary", item.title)
+    event.add("description", _description(item))
+    event.add("categories", [item.kind_label])
+    event.add("url", item.url)
+    if item.room:
+        event.add("location", f"{item.room.name} ({item.room.url})" if item.room.url else item.room.name)
+    return event
+
+
+def _description(item):
+    parts = []
+    if item.people:
+        parts.append(", ".join(person.name for person in item.people))
+    if item.abstract:
+        parts.append(item.abstract)
+    if item.video_url:
+        parts.append(f"Video: {item.video_url}")
+    parts.append(item.url)
+    return "\n\n".join(parts)

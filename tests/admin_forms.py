@@ -1,0 +1,42 @@
+"""Building admin form posts: the fields of a change form plus its inlines' management forms."""
+
+INLINES = {
+    "session": ["session_speakers"],
+    "poster": ["spots", "poster_authors"],
+    "workshop": ["workshop_organizers", "rooms"],
+    "speaker": [],
+    "room": [],
+}
+
+
+def management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+def instant(prefix, value):
+    """The admin's split date and time widgets, in UTC (the server's zone)."""
+    return {f"{prefix}_0": value.strftime("%Y-%m-%d"), f"{prefix}_1": value.strftime("%H:%M:%S")}
+
+
+def session_form(session, **changes):
+    data = {
+        "workshop": session.workshop_id,
+        "title": session.title,
+        "slug": session.slug,
+        "kind": session.kind,
+        **(instant("starts_at", session.starts_at) if session.starts_at else {}),
+        **(instant("ends_at", session.ends_at) if session.ends_at else {}),
+        "room": session.room_id or "",
+        "abstract": session.abstract,
+        "video_url": session.video_url,
+        "video_provider": session.video_provider,
+        "belongs_to": session.belongs_to_id or "",
+        "seen_revision": str(session.revision) if session.pk else "",
+        **management("session_speakers"),
+    }
+    return data | changes

@@ -1,0 +1,92 @@
+"""A workshop's programme as export events: its sessions, and its posters once they have a time."""
+
+import uuid
+
+from django.urls import reverse
+
+from posters.models import Poster
+from schedule.exports.events import Event, Person, Programme, Room
+from schedule.models import Room as RoomModel
+from schedule.models import Session
+
+
+def room_guid(workshop_slug, room_slug):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:workshop-programme:{workshop_slug}:room:{room_slug}"))
+
+
+def _room(room, workshop):
+    if room is None:
+        return None
+    return Room(name=room.name, slug=room.slug, url=room.url, guid=room_guid(workshop.slug, room.slug))
+
+
+def _people(entries, workshop, absolute):
+    return tuple(
+        Person(
+            name=entry.speaker.name,
+            slug=entry.speaker.slug,
+            url=absolute(reverse("speaker-detail", args=[workshop.slug, entry.speaker.slug])),
+        )
+        for entry in entries
+    )
+
+
+def session_event(session, workshop, absolute):
+    return Event(
+        guid=str(session.guid),
+        slug=session.slug,
+        title=session.title,
+        kind=session.kind,
+        kind_label=session.get_kind_display(),
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        url=absolute(reverse("schedule:session-detail", args=[workshop.slug, session.slug])),
+        abstract=session.abstract,
+        people=_people(session.session_speakers.all(), workshop, absolute),
+        room=_room(session.room, workshop),
+        video_url=session.video_url,
+        video_provider=session.video_provider,
+    )
+
+
+def poster_event(poster, workshop, absolute):
+    return Event(
+        guid=str(poster.guid),
+        slug=poster.slug,
+        title=poster.title,
+        kind="poster",
+        kind_label="Poster",
+        starts_at=poster.starts_at,
+        ends_at=poster.ends_at,
+        url=absolute(reverse("posters:poster-detail", args=[workshop.slug, poster.slug])),
+        abstract=poster.abstract,
+        people=_people(poster.poster_authors.all(), workshop, absolute),
+        room=_room(poster.room, workshop),
+    )
+
+
+def build_programme(workshop, absolute, sessions=None, posters=None):
+    """The whole programme, or only the given sessions and posters (a personal agenda).
+
+    absolute turns a path into an absolute URL, e.g. request.build_absolute_uri.
+    """
+    if sessions is None:
+        sessions = Session.objects.for_timetable(workshop)
+    if posters is None:
+        posters = Poster.objects.for_listing(workshop).filter(starts_at__isnull=False)
+    events = [session_event(s, workshop, absolute) for s in sessions]
+    events += [poster_event(p, workshop, absolute) for p in posters if p.starts_at and p.ends_at]
+    events.sort(key=lambda event: (event.starts_at, event.ends_at, event.title))
+    rooms = tuple(_room(room, workshop) for room in RoomModel.objects.filter(workshop=workshop))
+    return Programme(
+        slug=workshop.slug,
+        title=workshop.title,
+        conference=workshop.conference,
+        start_date=workshop.start_date,
+        end_date=workshop.end_date,
+        timezone=workshop.timezone,
+        url=absolute(reverse("schedule:timetable", args=[workshop.slug])),
+        description=workshop.description,
+        events=tuple(events),
+        rooms=rooms,
+    )

@@ -1,0 +1,573 @@
+"""Reads a frab schedule XML or c3voc schedule JSON file (what frab, pretalx and Indico-based tools export, and what
+schedule/exports/frab.py writes) into Django fixture items with natural keys, for workshop.loading.load_items.
+
+Only a file that cannot be read as a schedule at all raises LoadError. A problem with one event (no title, a
+date or duration that cannot be read, a session ending before it starts, two sessions at once in a room) still
+gives its items, with the unreadable field left empty, so that the loader's validation reports every problem of
+the file together.
+
+The importer is tolerant of what real exports contain: unknown elements and keys are ignored, optional ones may
+be missing, persons may be {"name": ...}, {"public_name": ...} or plain text. It is exact for our own exports:
+export, import and export again give the same file (see tests/test_frab_import.py).
+"""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+from django.utils.text import slugify
+
+from schedule.exports.events import Programme
+from schedule.models import RoomKind, SessionKind
+from schedule.timezones import is_zone_name, zone
+from workshop.loading import LoadError
+
+from .icml import KINDS, POSTER_KIND, stable_guid, unique_slug
+
+MAIN_TRACK = Programme.main_track  # the exporter's room for sessions without a room
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+SLUG_LENGTH = {"workshop": 60, "room": 60, "session": 120, "poster": 120, "speaker": 120}
+DURATION = re.compile(r"^(?P<sign>-)?(?P<hours>\d+):(?P<minutes>\d{1,2})(?::(?P<seconds>\d{1,2}))?$")
+CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>\d{2})(?::(?P<seconds>\d{2}))?$")
+# Type names other tools use, beyond our own kinds' codes and labels and the ICML importer's words.
+MORE_KINDS = {
+    "lecture": SessionKind.INVITED_TALK,
+    "keynote talk": SessionKind.INVITED_TALK,
+    "lightning talk": SessionKind.SPOTLIGHT,
+    "short talk": SessionKind.SPOTLIGHT,
+    "oral": SessionKind.SPOTLIGHT,
+    "qa": SessionKind.LIVE_QA,
+    "q and a": SessionKind.LIVE_QA,
+    "panel": SessionKind.LIVE_QA,
+    "panel discussion": SessionKind.LIVE_QA,
+    "posters": SessionKind.POSTER_SESSION,
+    "pause": SessionKind.BREAK,
+    "coffee break": SessionKind.BREAK,
+    "lunch": SessionKind.BREAK,
+    "lunch break": SessionKind.BREAK,
+    "welcome": SessionKind.OPENING,
+    "introduction": SessionKind.OPENING,
+}
+ONLINE_ROOM_TYPES = {"online", "bbb"}  # c3voc room types that mean a stream rather than a place
+VIDEO_LINK_TYPES = {"media", "video", "recording"}
+VIDEO_WORDS = re.compile(r"\b(video|recording|stream)\b", re.IGNORECASE)
+VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "slideslive.com", "media.ccc.de", "twitch.tv", "bilibili.com")
+VIDEO_FILES = (".mp4", ".webm", ".mkv", ".mov", ".m4v", ".ogv")
+
+
+@dataclass
+class Event:
+    """One event as the file gives it: text, not yet interpreted."""
+
+    guid: str = ""
+    slug: str = ""
+    title: str = ""
+    type: str = ""
+    date: str = ""
+    day: str = ""  # the date of the <day> it is listed under, for files that give only a clock time
+    day_start: str = ""
+    start: str = ""
+    end: str = ""
+    duration: str = ""
+    room: str = ""
+    abstract: str = ""
+    description: str = ""
+    persons: list = field(default_factory=list)  # names, in order
+    links: list = field(default_factory=list)  # (url, title, type)
+
+
+@dataclass
+class Schedule:
+    acronym: str = ""
+    title: str = ""
+    start: str = ""
+    end: str = ""
+    time_zone_name: str = ""
+    description: str = ""
+    days: list = field(default_factory=list)  # date texts, in order
+    rooms: list = field(default_factory=list)  # {"name", "slug", "type", "url"}, in order of appearance
+    events: list = field(default_factory=list)
+
+
+def fixture_items(text, *, kind):
+    """Fixture items (dicts, natural keys) for the schedule in text; kind is "xml" or "json"."""
+    if kind == "xml":
+        schedule = read_xml(text)
+    elif kind == "json":
+        schedule = read_json(text)
+    else:
+        raise ValueError(f"kind must be “xml” or “json”, not {kind!r}")
+    return Converter(schedule).items()
+
+
+# Reading XML
+
+
+def read_xml(text):
+    try:
+        # defusedxml refuses entity declarations (billion laughs) and external references (XXE) outright.
+        root = SafeElementTree.fromstring(text)
+    except ParseError as error:
+        raise LoadError(f"not well-formed XML: {error}") from None
+    except DefusedXmlException as error:
+        raise LoadError(f"refused: the XML declares entities or refers to outside files ({error!r})") from None
+    if _name(root) != "schedule":
+        raise LoadError(f"not a frab schedule: the root element is <{_name(root)}>, not <schedule>")
+    conference = _child(root, "conference")
+    if conference is None:
+        raise LoadError("not a frab schedule: there is no <conference> element")
+    schedule = Schedule(
+        acronym=_text(conference, "acronym"),
+        title=_text(conference, "title"),
+        start=_text(conference, "start"),
+        end=_text(conference, "end"),
+        time_zone_name=_text(conference, "time_zone_name"),
+        description=_text(conference, "description"),
+    )
+    for day in _children(root, "day"):
+        schedule.days.append(day.get("date", "").strip())
+        for room in _children(day, "room"):
+            room_name = room.get("name", "").strip()
+            _add_room(schedule, {"name": room_name})
+            for element in _children(room, "event"):
+                schedule.events.append(_xml_event(element, room_name, day))
+    return schedule
+
+
+def _xml_event(element, room_name, day):
+    persons = _child(element, "persons")
+    links = _child(element, "links")
+    return Event(
+        guid=element.get("guid", "").strip(),
+        slug=_text(element, "slug"),
+        title=_text(element, "title"),
+        type=_text(element, "type"),
+        date=_text(element, "date"),
+        day=day.get("date", "").strip(),
+        day_start=day.get("start", "").strip(),
+        start=_text(element, "start"),
+        end=_text(element, "end"),
+        duration=_text(element, "duration"),
+        room=room_name or _text(element, "room"),
+        abstract=_text(element, "abstract"),
+        description=_text(element, "description"),
+        persons=[] if persons is None else [_all_text(person) for person in _children(persons, "person")],
+        links=[]
+        if links is None
+        else [
+            (link.get("href", "").strip(), _all_text(link), link.get("type", "")) for link in _children(links, "link")
+        ],
+    )
+
+
+def _name(element):
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _children(element, name):
+    return [child for child in element if _name(child) == name]
+
+
+def _child(element, name):
+    return next(iter(_children(element, name)), None)
+
+
+def _text(element, name):
+    child = _child(element, name)
+    return "" if child is None else _all_text(child)
+
+
+def _all_text(element):
+    return "".join(element.itertext()).strip()
+
+
+# Reading JSON
+
+
+def read_json(text):
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise LoadError("not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LoadError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    document = data.get("schedule", data) if isinstance(data, dict) else None
+    conference = document.get("conference") if isinstance(document, dict) else None
+    if not isinstance(conference, dict):
+        raise LoadError("not a c3voc schedule: there is no schedule.conference object")
+    days = conference.get("days") or []
+    if not isinstance(days, list) or not all(isinstance(day, dict) for day in days):
+        raise LoadError("not a c3voc schedule: conference.days is not a list of days")
+    schedule = Schedule(
+        acronym=_string(conference.get("acronym")),
+        title=_string(conference.get("title")),
+        start=_string(conference.get("start")),
+        end=_string(conference.get("end")),
+        time_zone_name=_string(conference.get("time_zone_name")),
+        description=_string(conference.get("description")),
+    )
+    for room in conference.get("rooms") or []:
+        if isinstance(room, dict):
+            _add_room(schedule, {key: _string(room.get(key)) for key in ("name", "slug", "type", "url")})
+    for day in days:
+        schedule.days.append(_string(day.get("date")))
+        rooms = day.get("rooms") or {}
+        if not isinstance(rooms, dict):
+            raise LoadError(f"not a c3voc schedule: the rooms of day {_string(day.get('date'))} are not an object")
+        for room_name, events in rooms.items():
+            _add_room(schedule, {"name": room_name.strip()})
+            if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+                raise LoadError(f"not a c3voc schedule: the events of room “{room_name}” are not a list of objects")
+            schedule.events.extend(_json_event(event, room_name.strip(), day) for event in events)
+    return schedule
+
+
+def _json_event(data, room_name, day):
+    return Event(
+        guid=_string(data.get("guid")),
+        slug=_string(data.get("slug")),
+        title=_string(data.get("title")),
+        type=_string(data.get("type")),
+        date=_string(data.get("date")),
+        day=_string(day.get("date")),
+        day_start=_string(day.get("day_start")),
+        start=_string(data.get("start")),
+        end=_string(data.get("end")),
+        duration=_string(data.get("duration")),
+        room=room_name or _string(data.get("room")),
+        abstract=_string(data.get("abstract")),
+        description=_string(data.get("description")),
+        persons=[_person_name(person) for person in data.get("persons") or []],
+        links=[
+            (_string(link.get("url")), _string(link.get("title")), _string(link.get("type")))
+            for link in data.get("links") or []
+            if isinstance(link, dict)
+        ],
+    )
+
+
+def _person_name(person):
+    if isinstance(person, dict):
+        return _string(person.get("name") or person.get("public_name") or person.get("full_name"))
+    return _string(person)
+
+
+def _string(value):
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).strip()
+
+
+def _add_room(schedule, room):
+    if room["name"] and all(known["name"] != room["name"] for known in schedule.rooms):
+        schedule.rooms.append(room)
+
+
+# Interpreting
+
+
+class Converter:
+    def __init__(self, schedule):
+        self.schedule = schedule
+        self.workshop = self.workshop_slug()
+        self.tz_name = self.zone_name()
+        self.tz = zone(self.tz_name) if is_zone_name(self.tz_name) else self.offset_zone() or UTC
+        self.rooms = {}  # name → slug; the main track is not a room
+        for event in schedule.events:
+            _add_room(schedule, {"name": event.room})
+
+    def items(self):
+        rooms = self.room_items()
+        speakers = {}
+        sessions, posters, people = [], [], []
+        slugs = self.event_slugs()
+        for event, slug in zip(self.schedule.events, slugs, strict=True):
+            is_poster = _normal(event.type) == POSTER_KIND
+            item = self.event_item(event, slug, is_poster)
+            (posters if is_poster else sessions).append(item)
+            model, owner = ("posters.posterauthor", "poster") if is_poster else ("schedule.sessionspeaker", "session")
+            for position, (speaker_slug, name) in enumerate(self.people(event.persons)):
+                speakers.setdefault(speaker_slug, name)
+                people.append(
+                    {
+                        "model": model,
+                        "fields": {"position": position, owner: [self.workshop, slug], "speaker": [speaker_slug]},
+                    }
+                )
+        speaker_items = [
+            {"model": "schedule.speaker", "fields": {"name": name, "slug": slug}} for slug, name in speakers.items()
+        ]
+        return [self.workshop_item(), *speaker_items, *rooms, *sessions, *posters, *people]
+
+    # The workshop
+
+    def workshop_slug(self):
+        acronym, title = self.schedule.acronym, self.schedule.title
+        if SLUG.match(acronym) and len(acronym) <= SLUG_LENGTH["workshop"]:
+            return acronym
+        slug = slugify(acronym) or slugify(title)
+        if not slug:
+            raise LoadError("not a usable schedule: the conference has neither an acronym nor a title")
+        return slug[: SLUG_LENGTH["workshop"]].rstrip("-")
+
+    def zone_name(self):
+        """The file's zone name; without one, the Etc/GMT zone of the file's one offset (UTC if there are several)."""
+        if self.schedule.time_zone_name:
+            return self.schedule.time_zone_name
+        offset = self.only_offset()
+        if offset is None or not offset or offset % timedelta(hours=1):
+            return "UTC"
+        return f"Etc/GMT{-int(offset / timedelta(hours=1)):+d}"  # POSIX sign: Etc/GMT+5 is five hours behind UTC
+
+    def offset_zone(self):
+        offset = self.only_offset()
+        return timezone(offset) if offset is not None else None
+
+    def only_offset(self):
+        texts = [event.date for event in self.schedule.events] + [event.day_start for event in self.schedule.events]
+        offsets = {moment.utcoffset() for moment in map(_datetime, texts) if moment and moment.tzinfo}
+        return offsets.pop() if len(offsets) == 1 else None
+
+    def workshop_item(self):
+        times = [self.times(event) for event in self.schedule.events]
+        days = [day for day in map(_date, self.schedule.days) if day]
+        days += [starts.astimezone(self.tz).date() for starts, _ends in times if starts]
+        start = self.local_date(self.schedule.start) or min(days, default=None)
+        end = self.local_date(self.schedule.end) or max(days, default=None)
+        if end:
+            # A frab day may run past midnight: an event that starts by the last day and ends after it stretches
+            # the workshop by a date. One that starts later stays outside, for the loader to report.
+            for starts, ends in times:
+                if starts and ends and ends > starts and starts.astimezone(self.tz).date() <= end:
+                    end = max(end, (ends - timedelta(microseconds=1)).astimezone(self.tz).date())
+        return {
+            "model": "schedule.workshop",
+            "fields": {
+                "title": self.schedule.title,
+                "slug": self.workshop,
+                "start_date": start.isoformat() if start else None,
+                "end_date": end.isoformat() if end else None,
+                "timezone": self.tz_name,
+                "description": self.schedule.description,
+            },
+        }
+
+    def local_date(self, text):
+        moment = _datetime(text)
+        if moment and moment.tzinfo:
+            return moment.astimezone(self.tz).date()
+        return _date(text)
+
+    # Rooms and people
+
+    def room_items(self):
+        items, taken = [], set()
+        for room in self.schedule.rooms:
+            if _is_main_track(room["name"]):
+                continue
+            given = room.get("slug", "")
+            slug = given if _usable_slug(given, "room", taken) else _free_slug(_room_slug(room["name"]), taken, 60)
+            taken.add(slug)
+            self.rooms[room["name"]] = slug
+            url = room.get("url", "")
+            kind = RoomKind.STREAM if room.get("type", "").lower() in ONLINE_ROOM_TYPES else RoomKind.PHYSICAL
+            items.append(
+                {
+                    "model": "schedule.room",
+                    "fields": {
+                        "workshop": [self.workshop],
+                        "name": room["name"],
+                        "slug": slug,
+                        "kind": kind,
+                        "url": url if url.startswith(("http://", "https://")) else "",
+                        "position": len(items),
+                    },
+                }
+            )
+        return items
+
+    def people(self, names):
+        """(slug, name) for each person, in order; someone listed twice is kept once."""
+        seen = {}
+        for name in names:
+            if not name:
+                continue
+            slug = slugify(name)[: SLUG_LENGTH["speaker"]].rstrip("-")
+            # A name with no Latin letters slugifies to nothing; the name's own hash keeps it one person.
+            slug = slug or f"person-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:12]}"
+            seen.setdefault(slug, name)
+        return list(seen.items())
+
+    # Events
+
+    def event_slugs(self):
+        """The file's slug without the "<acronym>-" prefix, where it is a valid slug unique among the sessions
+        (or among the posters), else one made from the title."""
+        events = self.schedule.events
+        given = [self.given_slug(event) for event in events]
+        models = [_normal(event.type) == POSTER_KIND for event in events]
+        counts = {}
+        for slug, model in zip(given, models, strict=True):
+            counts[slug, model] = counts.get((slug, model), 0) + 1
+        kept = [slug if slug and counts[slug, model] == 1 else "" for slug, model in zip(given, models, strict=True)]
+        taken = {True: set(), False: set()}
+        for slug, model in zip(kept, models, strict=True):
+            taken[model].add(slug)
+        slugs = []
+        for number, (event, slug, model) in enumerate(zip(events, kept, models, strict=True), start=1):
+            if not slug:
+                title = event.title if slugify(event.title) else f"event {number}"
+                slug = unique_slug(title, taken[model])
+                taken[model].add(slug)
+            slugs.append(slug)
+        return slugs
+
+    def given_slug(self, event):
+        slug = event.slug
+        for prefix in {self.schedule.acronym, self.workshop}:
+            if prefix and slug.lower().startswith(prefix.lower() + "-") and len(slug) > len(prefix) + 1:
+                slug = slug[len(prefix) + 1 :]
+                break
+        return slug if SLUG.match(slug) and len(slug) <= SLUG_LENGTH["session"] else ""
+
+    def event_item(self, event, slug, is_poster):
+        starts, ends = self.times(event)
+        model, kind = ("posters.poster", "poster") if is_poster else ("schedule.session", "session")
+        fields = {
+            "workshop": [self.workshop],
+            "title": event.title,
+            "slug": slug,
+            "guid": _guid(event.guid) or str(stable_guid(self.workshop, kind, slug)),
+            "abstract": event.abstract or event.description,
+            "room": None if _is_main_track(event.room) else [self.workshop, self.rooms[event.room]],
+            "starts_at": _utc_text(starts),
+            "ends_at": _utc_text(ends),
+        }
+        if not is_poster:
+            fields["kind"] = _kind(event.type)
+            fields["video_url"] = _video_url(event.links)
+        return {"model": model, "fields": fields}
+
+    def times(self, event):
+        """(start, end), aware; None for what the file does not say readably."""
+        starts = _datetime(event.date)
+        if starts is None:
+            starts = self.clock_on_day(event)
+        elif starts.tzinfo is None:
+            starts = starts.replace(tzinfo=self.tz)
+        ends = _datetime(event.end)
+        if ends is not None and ends.tzinfo is None:
+            ends = ends.replace(tzinfo=self.tz)
+        length = _duration(event.duration)
+        if ends is None and starts is not None and length is not None:
+            ends = starts + length
+        return starts, ends
+
+    def clock_on_day(self, event):
+        """For files with only <start>: the clock time on the day's date, or the next date when the time is
+        before the day's start (frab days can run past midnight)."""
+        clock, day = CLOCK.match(event.start), _date(event.day)
+        if not clock or not day:
+            return None
+        try:
+            moment = time(int(clock["hours"]), int(clock["minutes"]), int(clock["seconds"] or 0))
+        except ValueError:
+            return None
+        day_start = _datetime(event.day_start)
+        if day_start is not None and moment < day_start.time():
+            day += timedelta(days=1)
+        return datetime.combine(day, moment, tzinfo=self.tz)
+
+
+def _is_main_track(name):
+    return not name or name.casefold() == MAIN_TRACK.casefold()
+
+
+def _usable_slug(slug, model, taken):
+    return bool(slug) and bool(SLUG.match(slug)) and len(slug) <= SLUG_LENGTH[model] and slug not in taken
+
+
+def _room_slug(name):
+    # Punctuation other than apostrophes separates words: "Gather.town room 1" is gather-town-room-1.
+    return slugify(re.sub(r"[^\w\s'’-]", " ", name)) or "room"
+
+
+def _free_slug(base, taken, max_length):
+    base = base[:max_length].rstrip("-")
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base[: max_length - len(str(suffix)) - 1]}-{suffix}", suffix + 1
+    return slug
+
+
+def _normal(text):
+    return " ".join(re.sub(r"[_\-]", " ", text.casefold()).split())
+
+
+def _kind(type_text):
+    key = _normal(type_text)
+    for value, label in SessionKind.choices:
+        if key in (_normal(value), _normal(label)):
+            return value
+    return KINDS.get(key) or MORE_KINDS.get(key) or SessionKind.OTHER
+
+
+def _video_url(links):
+    for url, title, kind in links:
+        if not url.startswith(("http://", "https://")):
+            continue
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if (
+            kind.lower() in VIDEO_LINK_TYPES
+            or VIDEO_WORDS.search(title)
+            or any(host == known or host.endswith("." + known) for known in VIDEO_HOSTS)
+            or parts.path.lower().endswith(VIDEO_FILES)
+        ):
+            return url
+    return ""
+
+
+def _guid(text):
+    """The file's GUID; one that is not a UUID becomes a stable UUID made from it."""
+    if not text:
+        return ""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, text))
+
+
+def _datetime(text):
+    try:
+        return datetime.fromisoformat(text) if text and "T" in text.upper() else None
+    except ValueError:
+        return None
+
+
+def _date(text):
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _duration(text):
+    match = DURATION.match(text or "")
+    if not match:
+        return None
+    length = timedelta(hours=int(match["hours"]), minutes=int(match["minutes"]), seconds=int(match["seconds"] or 0))
+    return -length if match["sign"] else length
+
+
+def _utc_text(moment):
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
