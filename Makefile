@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate seed fixture clean
+.PHONY: run test install migrate seed fixture clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,19 @@ seed: migrate
 run: seed
 	@echo "Serving on http://127.0.0.1:8000/ (admin: make a user with $(BIN)/python manage.py createsuperuser)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production mode on this machine: DEBUG off, static files collected and served by whitenoise, gunicorn.
+# Uses DATABASE_URL (PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make serve).
+# Plain http on localhost, so no TLS redirect or secure-only cookies; a throwaway key unless one is given.
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
+
+serve: install
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py load_workshop fixtures/oppo2021.json
+	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -57,3 +70,10 @@ vendor:
 	@if grep -Eq '\.(woff|ttf)\)' $(KATEX_VENDOR)/katex.min.css; then \
 		echo "$(KATEX_VENDOR)/katex.min.css still names .woff/.ttf fonts: update the sed in the vendor target" >&2; exit 1; fi
 	@echo "vendored KaTeX $$(node -p 'require("./node_modules/katex/package.json").version') into $(KATEX_VENDOR)"
+
+# Benchmark production mode on this machine (gunicorn, PostgreSQL at 127.0.0.1:5432, wrk): a fresh database
+# bench_programme with the seed and a NeurIPS-sized demo, pages cached and uncached, load, a PostgreSQL restart.
+# About 6 minutes; writes bench/RESULTS.md.
+.PHONY: bench
+bench: install
+	bench/run

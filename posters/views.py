@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
@@ -23,13 +24,33 @@ def by_room(posters):
     return [(room, list(group)) for room, group in groupby(ordered, key=lambda p: p.room)]
 
 
+POSTERS_PER_PAGE = 100
+
+
 class PosterListView(WorkshopPageMixin, TemplateView):
+    """Posters by room and spot, a page at a time, each room with the map of all its spots."""
+
     template_name = "posters/poster_list.html"
 
     def get_context_data(self, **kwargs):
-        posters = list(Poster.objects.for_listing(self.workshop))
-        rooms = [(room, room_posters, room_map(room, room_posters)) for room, room_posters in by_room(posters)]
-        return super().get_context_data(rooms=rooms, poster_count=len(posters), **kwargs)
+        # Every poster's place, lightly, for the order and the maps; full rows only for the page shown.
+        placed = list(
+            Poster.objects.filter(workshop=self.workshop)
+            .select_related("room")
+            .prefetch_related("spots")
+            .only("pk", "slug", "title", "room", "workshop_id")
+        )
+        ordered = [poster for _, group in by_room(placed) for poster in group]
+        page = Paginator(ordered, POSTERS_PER_PAGE).get_page(self.request.GET.get("page"))
+        shown = {p.pk: p for p in Poster.objects.for_listing(self.workshop).filter(pk__in=[p.pk for p in page])}
+        maps = {
+            room.pk if room else None: room_map(room, room_posters) for room, room_posters in by_room(placed)
+        }
+        rooms = [
+            (room, room_posters, maps.get(room.pk if room else None))
+            for room, room_posters in by_room([shown[p.pk] for p in page])
+        ]
+        return super().get_context_data(rooms=rooms, poster_count=len(placed), page_obj=page, **kwargs)
 
 
 class PosterDetailView(WorkshopPageMixin, DetailView):

@@ -26,8 +26,17 @@ class WorkshopPageMixin:
         )
 
 
+LIVE_CACHE_SECONDS = 30  # while the workshop runs, "now" and "next" must move on
+
+
 class TimetableView(WorkshopPageMixin, TemplateView):
     template_name = "schedule/timetable.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("live"):
+            response.cache_seconds = LIVE_CACHE_SECONDS
+        return response
 
     def get_context_data(self, **kwargs):
         sessions = list(Session.objects.for_timetable(self.workshop))

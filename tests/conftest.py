@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests run last: they are the slowest, and their transactional tests empty the tables.
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
+
+
 @pytest.fixture
 def seed(db):
     """The OPPO 2021 programme, loaded from the committed fixture."""

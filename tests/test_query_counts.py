@@ -29,7 +29,8 @@ PAGES = {
     "session": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}/", 6),
     "speakers": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/", 2),
     "speaker": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/{who}/", 8),
-    "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 4),
+    "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 6),  # places for maps, then the page
+    "posters, a later page": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/?page=2", 6),
     "poster": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/{p.slug}/", 6),
     # workshop, people and rooms for the form, then sessions with their speakers, posters with spots and authors
     "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 8),

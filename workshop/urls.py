@@ -22,6 +22,7 @@ workshop_pages = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", views.healthz, name="healthz"),
     path("", views.WorkshopListView.as_view(), name="workshop-list"),
     path("<slug:workshop>/", include(workshop_pages)),
 ]

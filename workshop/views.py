@@ -1,7 +1,10 @@
 from itertools import groupby
 
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from posters.models import Poster
@@ -27,13 +30,24 @@ class WorkshopListView(ListView):
         return super().get(request, *args, **kwargs)
 
 
+PEOPLE_PER_PAGE = 200
+
+
 class SpeakerListView(WorkshopPageMixin, TemplateView):
+    """Everyone in the workshop by family name, a page at a time, with initials that jump to their page."""
+
     template_name = "speakers/speaker_list.html"
 
     def get_context_data(self, **kwargs):
         everyone = people.alphabetical(people.people_of(self.workshop))
-        letters = [(letter, list(group)) for letter, group in groupby(everyone, key=people.index_letter)]
-        return super().get_context_data(letters=letters, speaker_count=len(everyone), **kwargs)
+        page = Paginator(everyone, PEOPLE_PER_PAGE).get_page(self.request.GET.get("page"))
+        letters = [(letter, list(group)) for letter, group in groupby(page, key=people.index_letter)]
+        initials = {}
+        for position, person in enumerate(everyone):
+            initials.setdefault(people.index_letter(person), position // PEOPLE_PER_PAGE + 1)
+        return super().get_context_data(
+            letters=letters, initials=initials.items(), speaker_count=len(everyone), page_obj=page, **kwargs
+        )
 
 
 class SpeakerDetailView(WorkshopPageMixin, TemplateView):
@@ -97,3 +111,15 @@ class AgendaView(WorkshopPageMixin, TemplateView):
         sessions, posters, unknown = items
         context = self.get_context_data(sessions=sessions, posters=posters, unknown=unknown, **kwargs)
         return self.render_to_response(context)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not: for load balancers and process managers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -155,11 +155,12 @@ def phone_page(browser, request):
 
 
 @pytest.fixture
-def site(live_server):
+def site(django_db_serialized_rollback, live_server):
     """The live server's URL (no trailing slash), serving the OPPO 2021 seed programme.
 
     live_server makes the test transactional: rows are committed so the server's thread sees them, and every
-    table is emptied after the test. Static files are served from the finders (STATICFILES_DIRS and apps) by
+    table is emptied after the test; serialized rollback then puts back what migrations made (the Organizers
+    group, the programme version row), which later tests rely on. Static files are served from the finders (STATICFILES_DIRS and apps) by
     the live server's StaticFilesHandler, so no collectstatic is needed.
     """
     call_command("loaddata", "oppo2021", verbosity=0)

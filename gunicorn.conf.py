@@ -1,0 +1,25 @@
+"""gunicorn for production: `gunicorn -c gunicorn.conf.py` (make serve does this locally).
+
+Every setting can be changed from the environment (GUNICORN_BIND, GUNICORN_WORKERS, ...), or on the command
+line, which wins over this file.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "workshop.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers, two per core: pages are short CPU work plus a database round trip or a cache hit.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that no slow leak can grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Trust X-Forwarded-* only from the proxy in front (set to its address when it is not on this machine).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

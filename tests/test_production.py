@@ -1,0 +1,191 @@
+"""Production mode: deploy checks, security headers, the health check, and the page cache."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.test import Client
+
+from schedule.models import Session, Speaker
+from workshop import caching
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_environment(**extra):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    return env | {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-production-key-that-is-long-and-random-enough-0123456789abcdef",
+        "DJANGO_ALLOWED_HOSTS": "programme.example.org",
+    } | extra
+
+
+def test_check_deploy_reports_no_issue_with_debug_off():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=production_environment(), capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_environment()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_every_response_carries_the_security_headers(client, seed):
+    for url in ["/oppo2021/", "/oppo2021/schedule.ics", "/admin/login/", "/healthz"]:
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+
+
+def test_hsts_is_sent_over_https_in_production(client, seed, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get("/oppo2021/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_pages_have_no_inline_script_or_style(client, seed):
+    for url in ["/oppo2021/", "/oppo2021/sessions/opening-remarks/", "/oppo2021/posters/", "/oppo2021/search/?q=x"]:
+        html = client.get(url).text
+        assert "<script>" not in html and " onclick=" not in html and "<style" not in html and ' style="' not in html
+
+
+def test_health_check_answers_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.text == "ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_check_answers_503_when_the_database_does_not(client, db, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def refuse(self, sql, params=None):
+        raise DatabaseError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CursorWrapper, "execute", refuse)
+        response = client.get("/healthz")
+    assert response.status_code == 503 and "database unavailable" in response.text
+
+
+# The page cache -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PROGRAMME_CACHE_SECONDS = 600
+    settings.PROGRAMME_VERSION_CHECK_SECONDS = 0  # every request sees the latest version
+    caching.cache().clear()
+    caching._seen["number"] = None
+    # Loading the seed queued a version bump for a commit that never comes (each test is one transaction);
+    # drop it, so that each test's own change queues its own bump.
+    connection.run_on_commit = [entry for entry in connection.run_on_commit if entry[1] is not caching.bump_version]
+    yield
+    caching.cache().clear()
+    caching._seen["number"] = None
+
+
+def test_a_second_request_is_served_from_the_cache_without_queries(client, seed, page_cache, django_assert_num_queries):
+    assert client.get("/oppo2021/")["X-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the programme version, nothing else
+        response = client.get("/oppo2021/")
+    assert response["X-Cache"] == "hit"
+    assert "Opening Remarks" in response.text
+
+
+def test_cached_pages_answer_conditional_requests_with_304(client, seed, page_cache):
+    first = client.get("/oppo2021/")
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    again = client.get("/oppo2021/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_bulk_update_that_sends_no_signal_shows_once_the_version_moves(client, seed, page_cache):
+    client.get("/oppo2021/")
+    Session.objects.filter(slug="opening-remarks").update(title="Welcome")  # QuerySet.update sends no signal
+    assert "Opening Remarks" in client.get("/oppo2021/").text
+    caching.bump_version()  # what generate_demo and other bulk writers do
+    response = client.get("/oppo2021/")
+    assert response["X-Cache"] == "miss" and "Welcome" in response.text
+
+
+def test_an_edit_through_the_models_retires_cached_pages_once_committed(
+    client, seed, page_cache, django_capture_on_commit_callbacks
+):
+    assert "Opening Remarks" in client.get("/oppo2021/").text
+    session = Session.objects.get(slug="opening-remarks")
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        session.title = "Welcome"
+        session.save()
+        assert client.get("/oppo2021/")["X-Cache"] == "hit"  # not yet committed: nothing to show
+    assert len(committed) == 1  # one version bump per transaction, however many rows
+    response = client.get("/oppo2021/")
+    assert response["X-Cache"] == "miss" and "Welcome" in response.text
+
+
+def test_an_edit_of_a_person_retires_the_pages_that_show_them(
+    client, seed, page_cache, django_capture_on_commit_callbacks
+):
+    client.get("/oppo2021/speakers/")
+    with django_capture_on_commit_callbacks(execute=True):
+        bartlett = Speaker.objects.get(slug="peter-bartlett")
+        bartlett.name = "Peter L. Bartlett"
+        bartlett.save()
+    assert "Peter L. Bartlett" in client.get("/oppo2021/speakers/").text
+
+
+def test_loading_a_programme_retires_cached_pages(client, seed, page_cache, django_capture_on_commit_callbacks):
+    client.get("/oppo2021/")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_workshop", "fixtures/oppo2021.json", stdout=open(os.devnull, "w"))
+    assert client.get("/oppo2021/")["X-Cache"] == "miss"
+
+
+def test_an_edit_in_the_admin_shows_at_once_on_cached_pages(
+    admin_client, client, seed, page_cache, django_capture_on_commit_callbacks
+):
+    from .admin_forms import session_form
+
+    client.get("/oppo2021/")
+    session = Session.objects.get(slug="opening-remarks")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"/admin/schedule/session/{session.pk}/change/", session_form(session, title="Welcome to OPPO"))
+    assert "Welcome to OPPO" in client.get("/oppo2021/").text
+
+
+def test_each_timezone_has_its_own_cached_page(client, seed, page_cache):
+    assert ">09:00</time>" in client.get("/oppo2021/").text
+    assert ">18:00</time>" in client.get("/oppo2021/", {"tz": "Europe/Berlin"}).text  # sets the cookie: not cached
+    berlin = client.get("/oppo2021/")  # now with the cookie
+    assert ">18:00</time>" in berlin.text
+    assert ">18:00</time>" in client.get("/oppo2021/").text and client.get("/oppo2021/")["X-Cache"] == "hit"
+    assert ">09:00</time>" in Client().get("/oppo2021/").text
+
+
+def test_signed_in_organizers_and_the_admin_are_never_served_from_the_cache(admin_client, seed, page_cache):
+    admin_client.get("/oppo2021/")
+    assert not admin_client.get("/oppo2021/").has_header("X-Cache")
+    assert not admin_client.get("/admin/").has_header("X-Cache")
+
+
+def test_errors_are_not_cached(client, seed, page_cache):
+    client.get("/oppo2021/sessions/nope/")
+    assert not client.get("/oppo2021/sessions/nope/").has_header("X-Cache")
