@@ -8,6 +8,8 @@ from django.urls import reverse
 from posters.models import Poster
 from schedule.models import Room, Session, Speaker, Workshop
 
+from .admin_forms import session_form
+
 MODELS = [Workshop, Room, Speaker, Session, Poster]
 
 
@@ -48,34 +50,9 @@ def test_people_autocomplete_answers_for_the_speaker_inlines(admin_client, seed)
     assert [r["text"] for r in response.json()["results"]] == ["Peter Bartlett"]
 
 
-def change_form_data(session, **changes):
-    # The admin shows and takes times in UTC, the server's zone.
-    data = {
-        "workshop": session.workshop_id,
-        "title": session.title,
-        "slug": session.slug,
-        "kind": session.kind,
-        "starts_at_0": session.starts_at.strftime("%Y-%m-%d"),
-        "starts_at_1": session.starts_at.strftime("%H:%M:%S"),
-        "ends_at_0": session.ends_at.strftime("%Y-%m-%d"),
-        "ends_at_1": session.ends_at.strftime("%H:%M:%S"),
-        "room": session.room_id or "",
-        "abstract": session.abstract,
-        "video_url": session.video_url,
-        "video_provider": session.video_provider,
-        "belongs_to": session.belongs_to_id or "",
-        "seen_revision": str(session.revision),  # the revision the organizer's form was opened at
-        "session_speakers-TOTAL_FORMS": 0,
-        "session_speakers-INITIAL_FORMS": 0,
-        "session_speakers-MIN_NUM_FORMS": 0,
-        "session_speakers-MAX_NUM_FORMS": 1000,
-    }
-    return data | changes
-
-
 def test_an_organizer_changes_a_sessions_title(admin_client, seed):
     session = Session.objects.get(slug="opening-remarks")
-    response = admin_client.post(admin_url(Session, "change", session.pk), change_form_data(session, title="Welcome"))
+    response = admin_client.post(admin_url(Session, "change", session.pk), session_form(session, title="Welcome"))
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.title == "Welcome"
@@ -86,7 +63,7 @@ def test_the_admin_refuses_an_overlap_with_a_field_message(admin_client, seed):
     later = session.ends_at + timedelta(minutes=10)
     response = admin_client.post(
         admin_url(Session, "change", session.pk),
-        change_form_data(session, ends_at_1=later.strftime("%H:%M:%S")),
+        session_form(session, ends_at_1=later.strftime("%H:%M:%S")),
     )
     assert response.status_code == 200
     assert "Overlaps “Adversarial Examples in Random Deep Networks”" in response.text
@@ -98,7 +75,7 @@ def test_the_admin_refuses_a_session_ending_before_it_starts(admin_client, seed)
     session = Session.objects.get(slug="opening-remarks")
     earlier = session.starts_at - timedelta(minutes=10)
     response = admin_client.post(
-        admin_url(Session, "change", session.pk), change_form_data(session, ends_at_1=earlier.strftime("%H:%M:%S"))
+        admin_url(Session, "change", session.pk), session_form(session, ends_at_1=earlier.strftime("%H:%M:%S"))
     )
     assert response.status_code == 200
     assert "A session must end after it starts." in response.text
@@ -107,7 +84,7 @@ def test_the_admin_refuses_a_session_ending_before_it_starts(admin_client, seed)
 def test_ordered_speakers_can_be_reordered_in_the_inline(admin_client, seed):
     session = Session.objects.get(slug="distributional-generalization-a-new-kind-of-generalization-extended-abstract")
     rows = list(session.session_speakers.all())
-    data = change_form_data(session) | {
+    data = session_form(session) | {
         "session_speakers-TOTAL_FORMS": 2,
         "session_speakers-INITIAL_FORMS": 2,
     }
