@@ -1,10 +1,12 @@
 """Poster rooms drawn as the grid of spots people walk to: rows of letters, columns of numbers (A0 … D6)."""
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 GRID_LABEL = re.compile(r"^(?P<row>[A-Za-z]+)(?P<column>\d+)$")
 CELL_WIDTH, CELL_HEIGHT, GUTTER, MARGIN = 150, 84, 12, 30
+TITLE_LINE = 20  # characters of a poster's title per line inside its spot
 
 
 def spot_sort_key(label):
@@ -26,6 +28,12 @@ class Cell:
     @property
     def text_x(self):
         return self.x + CELL_WIDTH // 2
+
+    @property
+    def title_lines(self):
+        """The poster's title in two short lines, broken between words, for the drawing."""
+        lines = textwrap.wrap(self.poster.title, width=TITLE_LINE, max_lines=2, placeholder="…") if self.poster else []
+        return [(line, self.y + 46 + 20 * number) for number, line in enumerate(lines)]
 
 
 @dataclass
