@@ -178,3 +178,7 @@ def test_detail_pages_preview_well_when_shared(client, seed):
     assert '<meta property="og:url" content="http://testserver/oppo2021/sessions/adversarial-examples-in-random-deep-networks/">' in text
     poster = client.get("/oppo2021/posters/a-universal-law-of-robustness-via-isoperimetry/").text
     assert '<meta property="og:title" content="A Universal Law of Robustness via Isoperimetry">' in poster
+
+
+def test_a_slug_with_a_trailing_newline_is_malformed(client, seed):
+    assert client.get("/oppo2021/agenda/", {"sessions": "opening-remarks\n"}).status_code == 400

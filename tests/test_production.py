@@ -189,3 +189,20 @@ def test_signed_in_organizers_and_the_admin_are_never_served_from_the_cache(admi
 def test_errors_are_not_cached(client, seed, page_cache):
     client.get("/oppo2021/sessions/nope/")
     assert not client.get("/oppo2021/sessions/nope/").has_header("X-Cache")
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"path": "/admin/login/", "HTTP_COOKIE": 'sessionid="\\000abcdefghijkl"'},
+        {"path": "/admin/login/", "method": "post", "data": {"username": "x", "password": "y"}, "HTTP_USER_AGENT": "ua\x00"},
+        {"path": "/admin/login/", "method": "post", "data": {"username": "a" * 500, "password": "x"}},
+        {"path": "/oppo2021/", "HTTP_COOKIE": 'tz="\\000Europe/Berlin"'},
+    ],
+    ids=["NUL in the session cookie", "NUL in a login's User-Agent", "a 500-character username", "NUL in a cookie"],
+)
+def test_requests_that_would_trip_the_database_get_a_400(client, seed, request_kwargs):
+    kwargs = dict(request_kwargs)
+    method = kwargs.pop("method", "get")
+    response = getattr(client, method)(kwargs.pop("path"), kwargs.pop("data", {}), **kwargs)
+    assert response.status_code == 400

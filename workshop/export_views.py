@@ -15,7 +15,7 @@ from schedule.models import Session, Workshop
 from .exports import build_programme
 
 AGENDA_LIMIT = 500  # more starred items than any programme has is not an agenda
-SLUG_LIST = re.compile(r"^[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+)*$")
+SLUG_LIST = re.compile(r"[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+)*")
 
 
 def export_response(body, content_type, filename):
@@ -74,7 +74,7 @@ def starred(request, name):
     """The slugs given as ?name=a,b (or repeated ?name=a&name=b); None when the list is malformed."""
     values = [value for value in request.GET.getlist(name) if value != ""]
     slugs = [slug for value in values for slug in value.split(",")]
-    if any(not SLUG_LIST.match(value) for value in values) or len(slugs) > AGENDA_LIMIT:
+    if any(not SLUG_LIST.fullmatch(value) for value in values) or len(slugs) > AGENDA_LIMIT:
         return None
     return list(dict.fromkeys(slugs))
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "workshop.middleware.RefuseMeaninglessRequestsMiddleware",
     # Cached pages are answered here, before sessions, authentication and the view.
     "workshop.caching.ProgrammeCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag or Last-Modified

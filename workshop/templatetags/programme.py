@@ -24,12 +24,18 @@ def abstract_html(text):
 
 @register.filter
 def highlight(text, words):
-    """text, escaped, with each of words marked wherever it occurs."""
-    text = escape(text)
+    """text, escaped, with each of words marked wherever it occurs (matched before escaping, so that a
+    word never lands inside an entity such as &amp;)."""
     if not words:
-        return mark_safe(text)
-    pattern = re.compile("|".join(re.escape(escape(word)) for word in sorted(words, key=len, reverse=True)), re.I)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group()}</mark>", text))
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.I)
+    pieces, end = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[end : match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", match.group()))
+        end = match.end()
+    pieces.append(escape(text[end:]))
+    return mark_safe("".join(pieces))
 
 
 @register.filter

@@ -1,0 +1,35 @@
+"""Requests no page can mean anything by are answered 400 before they reach the database.
+
+PostgreSQL refuses strings with a NUL character, so a NUL in a cookie, a header or a parameter would
+otherwise surface as a server error wherever that value is stored or looked up (the session table, the
+login-attempt log).
+"""
+
+from django.http import HttpResponseBadRequest
+
+NUL = "\x00"
+# Login attempts are logged with the username given; longer than any account can have, it is not one.
+LONGEST_USERNAME = 150
+
+
+def carries_nul(request):
+    if any(NUL in key or NUL in value for key, value in request.COOKIES.items()):
+        return True
+    if any(NUL in str(value) for value in request.headers.values()):
+        return True
+    for data in (request.GET, request.POST if request.method == "POST" else {}):
+        if any(NUL in key or any(NUL in value for value in data.getlist(key)) for key in data):
+            return True
+    return False
+
+
+class RefuseMeaninglessRequestsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            return HttpResponseBadRequest("A NUL character has no place in a request.", content_type="text/plain")
+        if request.method == "POST" and len(request.POST.get("username", "")) > LONGEST_USERNAME:
+            return HttpResponseBadRequest("No account has a username that long.", content_type="text/plain")
+        return self.get_response(request)
