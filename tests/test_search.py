@@ -151,3 +151,13 @@ def test_a_nul_character_in_the_query_is_refused_before_any_search(client, seed)
     response = search(client, q="a\x00b")
     assert response.status_code == 400
     assert "NUL" in response.text
+
+
+def test_a_misspelt_name_still_finds_the_person(client, seed):
+    sessions, _ = titles(search(client, q="Zdeborva"))
+    assert sessions == ["Overparametrization: Insights from solvable models"]
+
+
+def test_part_of_a_name_finds_the_person(client, seed):
+    sessions, _ = titles(search(client, q="Zdebor"))
+    assert sessions == ["Overparametrization: Insights from solvable models"]

@@ -1,9 +1,9 @@
 """Free-text search over sessions and posters: full-text on PostgreSQL, a word-by-word fallback elsewhere.
 
 Both read a query the same way: every word (English stop words aside) must appear in the title, the
-abstract or the name of one of the people. PostgreSQL adds stemming ("networks" also finds "network"),
-ranking (title before abstract) and trigram matching of names ("Zdeborva" finds "Zdeborova"), served by
-the indexes its migrations create.
+abstract or the name of one of the people, where a name also matches a near miss by trigram similarity
+("Zdeborva" finds "Zdeborova"). PostgreSQL adds stemming ("networks" also finds "network") and ranking
+(title before abstract), with the GIN index its migrations create.
 """
 
 import re
@@ -12,10 +12,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, Value
 
-from schedule.models import Speaker
-
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
+NAME_SIMILARITY = 0.6  # pg_trgm's default word-similarity threshold
 WORD = re.compile(r"\w+")
 SEARCH_CONFIG = "english"
 # PostgreSQL's English stop words (Snowball): it ignores them, so the fallback does too.
@@ -44,38 +43,45 @@ def document_vector():
     )
 
 
+def trigrams(word):
+    padded = f"  {word} "
+    return {padded[index : index + 3] for index in range(len(padded) - 2)}
+
+
+def name_matches(term, name):
+    """term is part of the name, or close to one of its words: pg_trgm's word similarity, per word."""
+    name = name.casefold()
+    if term in name:
+        return True
+    wanted = trigrams(term)
+    return any(len(wanted & trigrams(word)) / len(wanted) >= NAME_SIMILARITY for word in WORD.findall(name))
+
+
 def search(queryset, people, parent_field, text):
     """Rows of queryset that match every word of text, best first.
 
     people is the through model's manager (one row per person and session or poster); parent_field names
-    its link to the rows searched. Names are only looked at in queryset's own lists (one workshop's people,
-    not every person in the database), which keeps fuzzy name matching cheap at any size.
+    its link to the rows searched. Names are matched here, among queryset's own people only: a workshop has
+    hundreds, the database may hold tens of thousands, and PostgreSQL would test every one of them (it
+    judges a name test cheaper than the key lookup that would narrow them down).
     """
     terms = words(text)
     if not terms:
         return queryset.none()
     own_people = people.filter(**{f"{parent_field}__in": queryset.order_by().values("pk")})
-    # Fetched first so that the database looks up these few people by key, then tests their names, rather
-    # than testing every name it holds (fuzzy matching costs tens of milliseconds over 10,000 names).
-    own_ids = list(own_people.order_by().values_list("speaker_id", flat=True).distinct())
+    names = dict(own_people.order_by().values_list("speaker_id", "speaker__name").distinct())
 
-    def named(condition):
-        matching = Speaker.objects.filter(condition, pk__in=own_ids).values("pk")
-        return Q(pk__in=own_people.filter(speaker__in=matching).values(parent_field))
+    def named(term):
+        matching = [speaker for speaker, name in names.items() if name_matches(term, name)]
+        return Q(pk__in=own_people.filter(speaker_id__in=matching).values(parent_field))
 
     if connection.vendor != "postgresql":
         for term in terms:
-            queryset = queryset.filter(
-                Q(title__icontains=term) | Q(abstract__icontains=term) | named(Q(name__icontains=term))
-            )
+            queryset = queryset.filter(Q(title__icontains=term) | Q(abstract__icontains=term) | named(term))
         return queryset.annotate(rank=Value(0.0))
     vector = document_vector()
     queryset = queryset.annotate(document=vector)
     for term in terms:
-        # ~* for a part of a name, <% (trigram word similarity) for a misspelt one.
-        queryset = queryset.filter(
-            Q(document=SearchQuery(term, config=SEARCH_CONFIG))
-            | named(Q(name__iregex=term) | Q(name__trigram_word_similar=term))
-        )
+        queryset = queryset.filter(Q(document=SearchQuery(term, config=SEARCH_CONFIG)) | named(term))
     ranked = SearchRank(vector, SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain"))
     return queryset.annotate(rank=ranked).order_by(F("rank").desc(), *queryset.model._meta.ordering)
