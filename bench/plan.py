@@ -1,0 +1,61 @@
+"""What the benchmark measures and for how long. BENCH_SECONDS, BENCH_LOAD_SECONDS and BENCH_FAULT_SECONDS
+shorten or lengthen a run (e.g. BENCH_SECONDS=3 for a quick try of the whole thing)."""
+
+import os
+from dataclasses import dataclass
+
+DATABASE = "bench_programme"
+SEED_FIXTURE = "fixtures/oppo2021.json"
+DEMO_ARGS = ["--workshops", "60", "--posters", "5000", "--people", "10000", "--prefix", "demo"]
+
+SEED = "oppo2021"  # 17 sessions, 45 posters, 132 people
+DEMO = "demo-1"  # one workshop of the NeurIPS-sized demo: 20 sessions, ~84 posters, in a database of 60 such
+
+PAGE_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))  # each page, each server
+PAGE_CONNECTIONS = 8
+STATIC_SECONDS = max(2, PAGE_SECONDS // 4)  # the static twin, before the first page and after each
+SERVICE_TIME_SECONDS = max(2, PAGE_SECONDS // 2)  # search with a single connection: no queueing
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+LOAD_CONNECTIONS = 32
+FAULT_SECONDS = int(os.environ.get("BENCH_FAULT_SECONDS", "30"))
+FAULT_CONNECTIONS = 8
+FAULT_RESTART_AT = FAULT_SECONDS / 3
+THREADS = 2
+TIMEOUT_SECONDS = 10  # wrk gives up on a response after this long and counts a timeout error
+
+# Targets (ratios are to the static twin's throughput measured on the same server).
+CACHED_RATIO_TARGET = 0.8
+SEED_UNCACHED_TIMETABLE_RATIO_TARGET = 0.1
+SEARCH_P95_TARGET_MS = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str  # timetable, session, poster, search, ics
+    workshop: str
+    path: str
+
+
+def pages(workshop, session, poster, query="double+descent"):
+    return [
+        Page("timetable", workshop, f"/{workshop}/"),
+        Page("session", workshop, f"/{workshop}/sessions/{session}/"),
+        Page("poster", workshop, f"/{workshop}/posters/{poster}/"),
+        Page("search", workshop, f"/{workshop}/search/?q={query}"),
+        Page("ics", workshop, f"/{workshop}/schedule.ics"),
+    ]
+
+
+MEASURED = pages(SEED, "feature-learning-in-infinite-width-neural-networks",
+                 "on-alignment-in-deep-linear-neural-networks") + pages(DEMO, "session-2", "poster-1")
+TWIN_OF = MEASURED[0]  # the static file is a copy of the seed's timetable: same bytes, served by whitenoise
+
+
+def mixed_workload():
+    """Paths for the load and fault scenarios: every page kind, the seed and four demo workshops."""
+    paths = [page.path for page in MEASURED]
+    paths += [page.path for page in pages(SEED, "a-universal-law-of-robustness-via-isoperimetry",
+                                          "mitigating-deep-double-descent-by-concatenating-inputs", "generalization")]
+    for workshop in ("demo-2", "demo-30", "demo-60"):
+        paths += [page.path for page in pages(workshop, "session-7", "poster-40", "generalization")]
+    return paths
