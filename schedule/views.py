@@ -4,7 +4,7 @@ from django.views.generic import DetailView, TemplateView
 
 from . import timetable
 from .models import Session, Workshop, WorkshopOrganizer
-from .timezones import abbreviation, day_bounds, offered_zone_names, remember_zone, viewer_zone, zone
+from .timezones import abbreviation, day_bounds, remember_zone, viewer_zone, zone
 
 
 class WorkshopPageMixin:
@@ -21,7 +21,6 @@ class WorkshopPageMixin:
             workshop=self.workshop,
             zone=self.zone,
             zone_abbreviation=abbreviation(self.zone.name, self.workshop.start_date),
-            zone_names=offered_zone_names(),
             **kwargs,
         )
 
