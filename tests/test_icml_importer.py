@@ -1,7 +1,6 @@
 """The importer turns a copied ICML/NeurIPS workshop page into the committed fixture, reproducibly."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
