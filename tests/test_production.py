@@ -111,6 +111,15 @@ def test_a_second_request_is_served_from_the_cache_without_queries(client, seed,
     assert "Opening Remarks" in response.text
 
 
+def test_a_page_from_the_cache_carries_the_same_security_headers_as_the_first(client, seed, page_cache):
+    first = client.get("/oppo2021/")
+    again = client.get("/oppo2021/")
+    assert (first["X-Cache"], again["X-Cache"]) == ("miss", "hit")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                   "Content-Type", "ETag"):
+        assert again[header] == first[header], header
+
+
 def test_cached_pages_answer_conditional_requests_with_304(client, seed, page_cache):
     first = client.get("/oppo2021/")
     assert first.has_header("ETag") and first.has_header("Last-Modified")

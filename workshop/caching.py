@@ -26,7 +26,7 @@ from schedule.timezones import ZONE_COOKIE
 PROGRAMME_APPS = {"schedule", "posters"}
 NOT_CACHED_PREFIXES = ("/admin/", "/healthz", "/static/")
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Vary", "X-Frame-Options",
-                "Content-Language", "Cache-Control")
+                "Content-Language", "Cache-Control", "Content-Security-Policy")
 
 _seen = {"number": None, "changed_at": None, "checked": 0.0}
 

@@ -63,10 +63,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached pages are answered here, like whitenoise's files: before sessions, authentication and the view,
+    # and with the Content-Security-Policy header the page was stored with (django-csp builds it per response).
+    "workshop.caching.ProgrammeCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "workshop.middleware.RefuseMeaninglessRequestsMiddleware",
-    # Cached pages are answered here, before sessions, authentication and the view.
-    "workshop.caching.ProgrammeCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag or Last-Modified
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
