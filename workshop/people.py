@@ -1,6 +1,6 @@
 """People as one workshop sees them: who appears in it, and how often."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from posters.models import PosterAuthor
@@ -13,11 +13,11 @@ def _count(rows):
     )
 
 
-def people_of(workshop):
-    """Everyone who speaks, presents a poster or organizes, with their session and poster counts."""
+def appearing_in(workshop):
+    """Everyone who speaks, presents a poster or organizes."""
     # Start from the workshop's lists (one UNION the database reads by index), not from every person.
-    appearing = Q(
-        pk__in=SessionSpeaker.objects.filter(session__workshop=workshop)
+    listed = (
+        SessionSpeaker.objects.filter(session__workshop=workshop)
         .order_by()
         .values("speaker_id")
         .union(
@@ -25,9 +25,14 @@ def people_of(workshop):
             WorkshopOrganizer.objects.filter(workshop=workshop).order_by().values("speaker_id"),
         )
     )
+    return Speaker.objects.filter(pk__in=listed)
+
+
+def people_of(workshop):
+    """Everyone who appears in the workshop, with their session and poster counts."""
     sessions = SessionSpeaker.objects.filter(speaker=OuterRef("pk"), session__workshop=workshop)
     posters = PosterAuthor.objects.filter(speaker=OuterRef("pk"), poster__workshop=workshop)
-    return Speaker.objects.filter(appearing).annotate(session_count=_count(sessions), poster_count=_count(posters))
+    return appearing_in(workshop).annotate(session_count=_count(sessions), poster_count=_count(posters))
 
 
 def family_name_key(speaker):

@@ -3,20 +3,23 @@
 Both read a query the same way: every word (English stop words aside) must appear in the title, the
 abstract or the name of one of the people, where a name also matches a near miss by trigram similarity
 ("Zdeborva" finds "Zdeborova"). PostgreSQL adds stemming ("networks" also finds "network") and ranking
-(title before abstract), with the GIN index its migrations create.
+(title before abstract), reading the search document the database stores and indexes for each row.
 """
 
 import re
+from functools import lru_cache
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import Expression, F, Q, Value
+
+from schedule import search_documents
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 NAME_SIMILARITY = 0.6  # pg_trgm's default word-similarity threshold
 WORD = re.compile(r"\w+")
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = search_documents.CONFIG
 # PostgreSQL's English stop words (Snowball): it ignores them, so the fallback does too.
 STOP_WORDS = frozenset(
     """
@@ -36,16 +39,21 @@ def words(text):
     return list(dict.fromkeys(found))[:MAX_WORDS]
 
 
-def document_vector():
-    """Must stay the expression the GIN indexes in the migrations are built on, or PostgreSQL ignores them."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "abstract", weight="B", config=SEARCH_CONFIG
-    )
+class StoredDocument(Expression):
+    """The row's search document as PostgreSQL keeps it (schedule/search_documents.py): title weighted A,
+    abstract B, indexed, and never recomputed by a query."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name(search_documents.COLUMN)}", []
 
 
+@lru_cache(maxsize=100_000)  # a search tests every name of a workshop: each name's words recur
 def trigrams(word):
     padded = f"  {word} "
-    return {padded[index : index + 3] for index in range(len(padded) - 2)}
+    return frozenset(padded[index : index + 3] for index in range(len(padded) - 2))
 
 
 def name_matches(term, name):
@@ -79,9 +87,8 @@ def search(queryset, people, parent_field, text):
         for term in terms:
             queryset = queryset.filter(Q(title__icontains=term) | Q(abstract__icontains=term) | named(term))
         return queryset.annotate(rank=Value(0.0))
-    vector = document_vector()
-    queryset = queryset.annotate(document=vector)
+    queryset = queryset.alias(document=StoredDocument())
     for term in terms:
         queryset = queryset.filter(Q(document=SearchQuery(term, config=SEARCH_CONFIG)) | named(term))
-    ranked = SearchRank(vector, SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain"))
-    return queryset.annotate(rank=ranked).order_by(F("rank").desc(), *queryset.model._meta.ordering)
+    ranked = SearchRank(StoredDocument(), SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain"))
+    return queryset.annotate(rank=ranked).order_by(F("rank").desc(), *queryset.model._meta.ordering, "pk")

@@ -65,6 +65,9 @@ class SpeakerDetailView(WorkshopPageMixin, TemplateView):
         )
 
 
+POSTERS_FOUND_PER_PAGE = 20
+
+
 class SearchView(WorkshopPageMixin, TemplateView):
     """Sessions and posters matching a text and filters; invalid input is a 400 with the form explaining why."""
 
@@ -77,22 +80,29 @@ class SearchView(WorkshopPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         data = self.request.GET if self.request.GET else None
-        everyone = people.alphabetical(people.people_of(self.workshop))
+        everyone = people.alphabetical(people.appearing_in(self.workshop).values_list("slug", "name", named=True))
         rooms = Room.objects.filter(workshop=self.workshop)
         form = SearchForm(
             data,
             people=[(person.slug, person.name) for person in everyone],
             rooms=[(room.slug, room.name) for room in rooms],
         )
-        sessions = posters = []
+        sessions, posters, poster_count = [], None, 0
         if form.is_bound and form.is_valid() and form.is_searching:
             sessions = list(SessionFilter(data, Session.objects.for_timetable(self.workshop), form).qs)
-            posters = list(PosterFilter(data, Poster.objects.for_listing(self.workshop), form).qs)
+            # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
+            found = PosterFilter(data, Poster.objects.for_listing(self.workshop), form).qs
+            if not found.ordered:  # no ranking (no words, or no full-text search): by title, page after page
+                found = found.order_by("title", "pk")
+            posters = Paginator(found, POSTERS_FOUND_PER_PAGE).get_page(self.request.GET.get("page"))
+            poster_count = posters.paginator.count
         return super().get_context_data(
             form=form,
             sessions=sessions,
             posters=posters,
-            result_count=len(sessions) + len(posters),
+            page_obj=posters,
+            poster_count=poster_count,
+            result_count=len(sessions) + poster_count,
             highlight_words=words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
             **kwargs,
         )

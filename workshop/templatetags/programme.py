@@ -1,11 +1,13 @@
 """Template filters for programme text. Each escapes first, then adds only markup it wrote itself."""
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
-from django.utils.html import escape, format_html, linebreaks
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 register = template.Library()
 
@@ -77,4 +79,44 @@ def choice_options(field):
             f'<option value="{escape(key)}"{" selected" if str(key) == value else ""}>{escape(label)}</option>'
             for key, label in field.field.choices
         )
+    )
+
+
+SLUG_MARK = "slug-mark"
+
+
+@lru_cache(maxsize=4096)
+def _around_slug(name, workshop_slug):
+    return reverse(name, args=[workshop_slug, SLUG_MARK]).split(SLUG_MARK)
+
+
+@register.simple_tag
+def slug_url(name, workshop_slug, slug):
+    """{% url name workshop_slug slug %} for pages that link a row at a time: the URL is reversed once per
+    workshop and the slug (letters, digits, - and _ only) put in its place; a timetable has dozens of links."""
+    before, after = _around_slug(name, workshop_slug)
+    return f"{before}{slug}{after}"
+
+
+PEOPLE_SEPARATOR = mark_safe('<span aria-hidden="true"> · </span>')
+
+
+@register.simple_tag
+def people_links(workshop, entries):
+    """A session's speakers or a poster's authors, in order, each linking to their page in this workshop."""
+    links = format_html_join(
+        PEOPLE_SEPARATOR,
+        '<a href="{}">{}</a>',
+        ((slug_url("speaker-detail", workshop.slug, entry.speaker.slug), entry.speaker.name) for entry in entries),
+    )
+    return format_html('<p class="people">{}</p>', links) if links else ""
+
+
+@register.simple_tag
+def time_range(starts_at, ends_at):
+    """Start and end as <time> elements, in the zone the page is shown in ({% timezone %} in base.html)."""
+    starts, ends = localtime(starts_at), localtime(ends_at)
+    return format_html(
+        '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
+        starts.isoformat(), starts.strftime("%H:%M"), ends.isoformat(), ends.strftime("%H:%M"),
     )
