@@ -125,9 +125,13 @@ def targets(results):
                  f"{seed_timetable:.3f}", seed_timetable >= plan.SEED_UNCACHED_TIMETABLE_RATIO_TARGET))
     demo_search = find(results["uncached"], "search", plan.DEMO)[0]
     alone = next(result for path, result in results["service_time"] if path.startswith(f"/{plan.DEMO}/"))
-    rows.append((f"search p95 < {plan.SEARCH_P95_TARGET_MS} ms, NeurIPS-sized demo, PostgreSQL, uncached",
-                 f"{demo_search.p95_ms:.0f} ms at {plan.PAGE_CONNECTIONS} connections; "
-                 f"{alone.p95_ms:.0f} ms at 1 connection (no queueing)",
+    # Two readings: a search's own latency (one connection: nothing queues), and what a request waits at
+    # PAGE_CONNECTIONS connections on 2 sync workers, where each waits behind about three others.
+    rows.append((f"search p95 < {plan.SEARCH_P95_TARGET_MS} ms, NeurIPS-sized demo, PostgreSQL, uncached, "
+                 "1 connection (service time)",
+                 f"{alone.p95_ms:.0f} ms", alone.p95_ms < plan.SEARCH_P95_TARGET_MS))
+    rows.append((f"the same at {plan.PAGE_CONNECTIONS} connections (queueing included)",
+                 f"{demo_search.p95_ms:.0f} ms ({demo_search.rps:.0f} req/s)",
                  demo_search.p95_ms < plan.SEARCH_P95_TARGET_MS))
     load = results["load"]
     rows.append((f"mixed load, {plan.LOAD_CONNECTIONS} connections, {plan.LOAD_SECONDS} s, cache on: zero errors",
