@@ -5,7 +5,7 @@ import re
 import pytest
 
 from posters.models import Poster
-from schedule.models import Session, SessionKind, Speaker
+from schedule.models import Room, RoomKind, Session, SessionKind, Speaker
 
 
 def test_session_page_shows_everything_about_the_talk(client, seed):
@@ -165,3 +165,24 @@ def test_escaping_covers_titles_names_and_abstracts(client, make_session, make_s
     assert "<img src=x" not in text and "<script>alert(2)" not in text
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in text
     assert Session.objects.filter(kind=SessionKind.INVITED_TALK).count() == 1
+
+
+def test_list_rows_escape_every_title_name_label_and_room(client, make_session, make_poster, make_speaker):
+    hostile = '<b x="1">&\'"'
+    shown = "&lt;b x=&quot;1&quot;&gt;&amp;&#x27;&quot;"
+    person = make_speaker(name=hostile, slug="hostile-person")
+    session = make_session(title=hostile, video_provider=hostile)
+    session.session_speakers.create(speaker=person, position=0)
+    room = Room.objects.create(workshop=session.workshop, name=hostile, slug="hostile-room", kind=RoomKind.PHYSICAL)
+    poster = make_poster(workshop=session.workshop, title=hostile, spots=[hostile], room=room)
+    poster.poster_authors.create(speaker=person, position=0)
+    slug = session.workshop.slug
+    pages = [f"/{slug}/", f"/{slug}/posters/", f"/{slug}/speakers/hostile-person/", f"/{slug}/search/?q=x",
+             f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}"]
+    for url in pages:
+        text = client.get(url).text
+        assert '<b x="1">' not in text, url
+    timetable = client.get(f"/{slug}/").text
+    assert timetable.count(shown) >= 4  # title, star title, video provider, speaker name
+    agenda = client.get(f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text
+    assert agenda.count(shown) >= 8  # and for the poster: title, star title, spot label, author, room

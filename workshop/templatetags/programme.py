@@ -1,11 +1,12 @@
 """Template filters for programme text. Each escapes first, then adds only markup it wrote itself."""
 
+import html
 import re
 from functools import cache, lru_cache
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join, linebreaks
+from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
@@ -98,25 +99,26 @@ def slug_url(name, workshop_slug, slug):
     return f"{before}{slug}{after}"
 
 
-PEOPLE_SEPARATOR = mark_safe('<span aria-hidden="true"> · </span>')
+PEOPLE_SEPARATOR = '<span aria-hidden="true"> · </span>'
 
 
 @register.simple_tag
 def people_links(workshop, entries):
-    """A session's speakers or a poster's authors, in order, each linking to their page in this workshop."""
-    links = format_html_join(
-        PEOPLE_SEPARATOR,
-        '<a href="{}">{}</a>',
-        ((slug_url("speaker-detail", workshop.slug, entry.speaker.slug), entry.speaker.name) for entry in entries),
+    """A session's speakers or a poster's authors, in order, each linking to their page in this workshop.
+    Built with the standard library's html.escape (what Django's escape() calls) for speed: see rows.py."""
+    links = PEOPLE_SEPARATOR.join(
+        f'<a href="{html.escape(slug_url("speaker-detail", workshop.slug, entry.speaker.slug))}">'
+        f"{html.escape(entry.speaker.name)}</a>"
+        for entry in entries
     )
-    return format_html('<p class="people">{}</p>', links) if links else ""
+    return mark_safe(f'<p class="people">{links}</p>') if links else ""
 
 
 @register.simple_tag
 def time_range(starts_at, ends_at):
     """Start and end as <time> elements, in the zone the page is shown in ({% timezone %} in base.html)."""
     starts, ends = localtime(starts_at), localtime(ends_at)
-    return format_html(
-        '<time datetime="{}">{}</time>–<time datetime="{}">{}</time>',
-        starts.isoformat(), starts.strftime("%H:%M"), ends.isoformat(), ends.strftime("%H:%M"),
+    return mark_safe(
+        f'<time datetime="{starts.isoformat()}">{starts:%H:%M}</time>–'
+        f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>'
     )
