@@ -20,7 +20,10 @@ class PosterQuerySet(models.QuerySet):
             .order_by()
             .prefetch_related(
                 "spots",
-                models.Prefetch("poster_authors", PosterAuthor.objects.select_related("speaker")),
+                # poster.author_entries, a plain list: see SessionQuerySet.with_speakers
+                models.Prefetch(
+                    "poster_authors", PosterAuthor.objects.select_related("speaker"), to_attr="author_entries"
+                ),
             )
         )
 

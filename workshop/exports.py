@@ -42,7 +42,7 @@ def session_event(session, workshop, absolute):
         ends_at=session.ends_at,
         url=absolute(reverse("schedule:session-detail", args=[workshop.slug, session.slug])),
         abstract=session.abstract,
-        people=_people(session.session_speakers.all(), workshop, absolute),
+        people=_people(session.speaker_entries, workshop, absolute),
         room=_room(session.room, workshop),
         video_url=session.video_url,
         video_provider=session.video_provider,
@@ -60,7 +60,7 @@ def poster_event(poster, workshop, absolute):
         ends_at=poster.ends_at,
         url=absolute(reverse("posters:poster-detail", args=[workshop.slug, poster.slug])),
         abstract=poster.abstract,
-        people=_people(poster.poster_authors.all(), workshop, absolute),
+        people=_people(poster.author_entries, workshop, absolute),
         room=_room(poster.room, workshop),
     )
 
