@@ -65,6 +65,8 @@ def log_findings(text):
     for line in text.splitlines():
         if line.startswith("Internal Server Error:"):
             found["500 logged"] += 1
+        elif line.startswith("database unavailable for "):
+            found["503 database unavailable"] += 1
         elif "Autorestarting worker" in line:
             found["worker recycled (max_requests)"] += 1
         elif "WORKER TIMEOUT" in line or "Worker exited" in line or "[CRITICAL]" in line:
@@ -142,7 +144,8 @@ def targets(results):
         figures = fault_figures(fault)
         app, db = figures["app"], figures["db"]
         not_database = {name: count for name, count in log_findings(fault["log"]).items()
-                        if "OperationalError" not in name and name not in ("500 logged", "worker recycled (max_requests)")}
+                        if "OperationalError" not in name
+                        and name not in ("500 logged", "503 database unavailable", "worker recycled (max_requests)")}
         blame = ("; the error log shows failures that are not the database's: "
                  + ", ".join(f"{name} × {count}" for name, count in not_database.items())) if not_database else ""
         rows.append(("PostgreSQL restart: errors only while it is down",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, ProgrammingError, connection
 from django.test import Client
 
 from schedule.models import Session, Speaker
@@ -215,3 +215,34 @@ def test_requests_that_would_trip_the_database_get_a_400(client, seed, request_k
     method = kwargs.pop("method", "get")
     response = getattr(client, method)(kwargs.pop("path"), kwargs.pop("data", {}), **kwargs)
     assert response.status_code == 400
+
+
+def refuse_every_query(execute, sql, params, many, context):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_page_answers_503_with_retry_after_while_the_database_is_away(seed):
+    browser = Client(raise_request_exception=False)
+    with connection.execute_wrapper(refuse_every_query):
+        response = browser.get("/oppo2021/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5" and response["Cache-Control"] == "no-store"
+    assert "back in a moment" in response.text
+    assert browser.get("/oppo2021/").status_code == 200  # and the next request, with the database back
+
+
+def test_other_database_errors_stay_server_errors(seed):
+    def broken_query(execute, sql, params, many, context):
+        raise ProgrammingError('relation "schedule_session" does not exist')
+
+    browser = Client(raise_request_exception=False)
+    with connection.execute_wrapper(broken_query):
+        assert browser.get("/oppo2021/").status_code == 500
+
+
+def test_cached_pages_are_still_served_while_the_database_is_away(client, seed, page_cache):
+    assert client.get("/oppo2021/")["X-Cache"] == "miss"
+    with connection.execute_wrapper(refuse_every_query):
+        response = client.get("/oppo2021/")
+    assert response.status_code == 200 and response["X-Cache"] == "hit"
+    assert "Opening Remarks" in response.text

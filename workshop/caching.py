@@ -41,7 +41,13 @@ def current_version():
     if _seen["number"] is None or now - _seen["checked"] >= settings.PROGRAMME_VERSION_CHECK_SECONDS:
         from .models import ProgrammeVersion
 
-        row = ProgrammeVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+        try:
+            row = ProgrammeVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+        except DatabaseError:
+            # The database is away (a restart, a failover): nothing can change meanwhile, so the pages
+            # already cached stay right and keep being served. Try again at the next check.
+            _seen["checked"] = now
+            return _seen["number"], _seen["changed_at"]
         _seen["number"], _seen["changed_at"] = row or (0, timezone.now())
         _seen["checked"] = now
     return _seen["number"], _seen["changed_at"]
@@ -115,6 +121,8 @@ class ProgrammeCacheMiddleware:
         if not is_cacheable_request(request):
             return self.get_response(request)
         number, changed_at = current_version()
+        if number is None:  # the database has not answered since this process started
+            return self.get_response(request)
         key = page_key(request, number)
         entry = cache().get(key)
         if entry is not None:

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "workshop.caching.ProgrammeCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "workshop.middleware.RefuseMeaninglessRequestsMiddleware",
+    "workshop.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is away
     "django.middleware.http.ConditionalGetMiddleware",  # 304 for a matching ETag or Last-Modified
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
