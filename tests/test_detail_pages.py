@@ -186,3 +186,18 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
     assert timetable.count(shown) >= 4  # title, star title, video provider, speaker name
     agenda = client.get(f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text
     assert agenda.count(shown) >= 8  # and for the poster: title, star title, spot label, author, room
+
+
+@pytest.mark.parametrize("workshop_slug", ["slug-mark", "slug-mark-2030", "w"])
+def test_row_links_are_the_urls_django_reverses(client, make_workshop, make_session, make_poster, workshop_slug):
+    from django.urls import reverse
+
+    workshop = make_workshop(slug=workshop_slug)
+    session = make_session(workshop=workshop, slug="slug-mark", speakers=1)
+    poster = make_poster(workshop=workshop, authors=1)
+    text = client.get(f"/{workshop.slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text
+    person = session.session_speakers.get().speaker
+    for url in [reverse("schedule:session-detail", args=[workshop.slug, session.slug]),
+                reverse("posters:poster-detail", args=[workshop.slug, poster.slug]),
+                reverse("speaker-detail", args=[workshop.slug, person.slug])]:
+        assert f'href="{url}"' in text, url

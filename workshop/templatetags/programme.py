@@ -2,6 +2,7 @@
 
 import html
 import re
+from urllib.parse import quote
 from functools import cache, lru_cache
 
 from django import template
@@ -83,20 +84,20 @@ def choice_options(field):
     )
 
 
-SLUG_MARK = "slug-mark"
+SLUG_MARK = "slug-mark"  # must itself match <slug:…>; the slug is the URL's last argument, so its last match
 
 
 @lru_cache(maxsize=4096)
 def _around_slug(name, workshop_slug):
-    return reverse(name, args=[workshop_slug, SLUG_MARK]).split(SLUG_MARK)
+    return reverse(name, args=[workshop_slug, SLUG_MARK]).rsplit(SLUG_MARK, 1)
 
 
 @register.simple_tag
 def slug_url(name, workshop_slug, slug):
     """{% url name workshop_slug slug %} for pages that link a row at a time: the URL is reversed once per
-    workshop and the slug (letters, digits, - and _ only) put in its place; a timetable has dozens of links."""
+    workshop and the slug put in its place; a timetable has dozens of links and reverse() costs 10 µs."""
     before, after = _around_slug(name, workshop_slug)
-    return f"{before}{slug}{after}"
+    return f"{before}{quote(slug, safe='')}{after}"
 
 
 PEOPLE_SEPARATOR = '<span aria-hidden="true"> · </span>'
