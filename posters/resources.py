@@ -1,10 +1,12 @@
 """Posters as spreadsheet rows: spots and ordered authors each travel as one cell ("A1; A0")."""
 
 from django.core.exceptions import ValidationError
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from schedule.models import Session, Workshop
-from schedule.resources import InstantWidget, WorkshopRoomWidget, join_list, replace_people, split_list
+from schedule.resources import (
+    InstantWidget, ProgrammeResource, WorkshopRoomWidget, join_list, replace_people, split_list,
+)
 
 from .models import Poster, PosterAuthor, PosterSpot
 
@@ -28,7 +30,7 @@ def replace_spots(poster, labels):
         spot.save()
 
 
-class PosterResource(resources.ModelResource):
+class PosterResource(ProgrammeResource):
     workshop = fields.Field("workshop", "workshop", widgets.ForeignKeyWidget(Workshop, field="slug"))
     room = fields.Field("room", "room", WorkshopRoomWidget())
     spotlight = fields.Field("spotlight", "spotlight", WorkshopSessionWidget())

@@ -6,6 +6,7 @@ admin rolls the whole file back. Ordered people travel as one cell, "First Perso
 
 from datetime import UTC, datetime
 
+from django.db import models
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
@@ -79,7 +80,18 @@ class WorkshopRoomWidget(widgets.ForeignKeyWidget):
         return {"slug": value, "workshop__slug": (row or {}).get("workshop")}
 
 
-class SpeakerResource(resources.ModelResource):
+class ProgrammeResource(resources.ModelResource):
+    """Long text columns read like short ones: an empty cell is an empty text. django-import-export gives a
+    TextField its generic widget, which turns the empty cell an XLSX file has into None, and a NOT NULL error."""
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
+
+
+class SpeakerResource(ProgrammeResource):
     class Meta:
         model = Speaker
         fields = ("slug", "name", "affiliation", "homepage")
@@ -89,7 +101,7 @@ class SpeakerResource(resources.ModelResource):
         report_skipped = True
 
 
-class SessionResource(resources.ModelResource):
+class SessionResource(ProgrammeResource):
     workshop = fields.Field("workshop", "workshop", widgets.ForeignKeyWidget(Workshop, field="slug"))
     room = fields.Field("room", "room", WorkshopRoomWidget())
     starts_at = fields.Field("starts_at", "starts_at", InstantWidget())

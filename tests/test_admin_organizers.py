@@ -296,6 +296,38 @@ def test_posters_round_trip_through_a_spreadsheet_with_authors_in_order(organize
     assert Poster.objects.filter(workshop=seed).count() == 45
 
 
+def test_sessions_round_trip_through_an_xlsx_workbook(organizer_client, seed):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = organizer_client.post(url(Session, "export"), {"format": "1", "resource": 0, **export_fields(Session)})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = load_workbook(BytesIO(response.content))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[header.index("slug")].value: row for row in sheet.iter_rows(min_row=2)}
+    assert len(rows) == 17
+    bartlett = rows["adversarial-examples-in-random-deep-networks"]
+    assert bartlett[header.index("speakers")].value == "Peter Bartlett"
+    rows["opening-remarks"][header.index("title")].value = "Opening Words"
+    edited = BytesIO()
+    book.save(edited)
+    upload = SimpleUploadedFile("programme.xlsx", edited.getvalue(), content_type=response["Content-Type"])
+    preview = organizer_client.post(url(Session, "import"), {"import_file": upload, "format": "1", "resource": "0"})
+    assert preview.status_code == 200 and preview.context.get("confirm_form") is not None  # no row refused
+    assert Session.objects.get(slug="opening-remarks").title == "Opening Remarks"  # previewed, not written
+    confirm_form = preview.context["confirm_form"]
+    done = organizer_client.post(url(Session, "process_import"),
+                                 {name: confirm_form[name].value() for name in confirm_form.fields})
+    assert done.status_code == 302
+    assert Session.objects.get(slug="opening-remarks").title == "Opening Words"
+    assert [e.speaker.name for e in Session.objects.get(slug="adversarial-examples-in-random-deep-networks")
+            .session_speakers.all()] == ["Peter Bartlett"]
+    assert Session.objects.filter(workshop=seed).count() == 17
+
+
 def test_a_spreadsheet_import_is_previewed_before_anything_is_written(organizer_client, seed):
     csv_text = export_csv(organizer_client, Session).replace("Opening Remarks", "Opening Words", 1)
     preview, _ = import_file(organizer_client, Session, csv_text, confirm=False)
