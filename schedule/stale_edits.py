@@ -40,7 +40,11 @@ class RevisionCheckedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields[SEEN_REVISION].initial = self.instance.revision
+            # The row's revision as it stands, which is what the organizer is shown as current: the instance
+            # may be an earlier version from the history, opened to be restored.
+            model = type(self.instance)
+            current = model._default_manager.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            self.fields[SEEN_REVISION].initial = current or self.instance.revision
 
     def clean(self):
         cleaned = super().clean()

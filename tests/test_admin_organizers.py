@@ -253,6 +253,33 @@ def test_an_earlier_version_can_be_restored(organizer_client, with_history):
     assert session.title == "Opening Remarks"
 
 
+def test_restoring_an_earlier_version_takes_one_save_of_the_form_as_shown(organizer_client, with_history):
+    session = Session.objects.get(slug="opening-remarks")
+    organizer_client.post(url(Session, "change", session.pk), session_form(session, title="Welcome"))
+    original = session.history.order_by("history_date").first()
+    restore_url = reverse("admin:schedule_session_simple_history", args=[session.pk, original.history_id])
+    form = organizer_client.get(restore_url).context["adminform"].form
+    assert form["title"].value() == "Opening Remarks"
+    shown = session_form(original.instance) | {"seen_revision": form["seen_revision"].value()}
+    response = organizer_client.post(restore_url, shown)  # what the browser sends for the form as shown
+    assert response.status_code == 302
+    assert Session.objects.get(pk=session.pk).title == "Opening Remarks"
+
+
+def test_a_restore_over_a_save_made_meanwhile_is_refused(organizer_client, second_organizer_client, with_history):
+    session = Session.objects.get(slug="opening-remarks")
+    organizer_client.post(url(Session, "change", session.pk), session_form(session, title="Welcome"))
+    original = session.history.order_by("history_date").first()
+    restore_url = reverse("admin:schedule_session_simple_history", args=[session.pk, original.history_id])
+    form = organizer_client.get(restore_url).context["adminform"].form
+    current = Session.objects.get(pk=session.pk)
+    second_organizer_client.post(url(Session, "change", session.pk), session_form(current, title="Welcome all"))
+    shown = session_form(original.instance) | {"seen_revision": form["seen_revision"].value()}
+    response = organizer_client.post(restore_url, shown)
+    assert response.status_code == 200 and "Not saved" in response.text
+    assert Session.objects.get(pk=session.pk).title == "Welcome all"
+
+
 # Spreadsheets --------------------------------------------------------------------------------------------
 
 
