@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,6 +25,12 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
     form = RevisionCheckedForm
     formfield_overrides = URL_FIELDS
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The stale-edit check locks the row until the save (select_for_update), which needs a transaction:
+        # the admin's change form has one, django-simple-history's restore form does not.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin, ProgrammeAdmin):

@@ -280,6 +280,19 @@ def test_a_restore_over_a_save_made_meanwhile_is_refused(organizer_client, secon
     assert Session.objects.get(pk=session.pk).title == "Welcome all"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_restore_runs_in_a_transaction_of_its_own(admin_client, make_session):
+    # Tests run inside a transaction; a real request does not, and the row lock needs one on PostgreSQL.
+    session = make_session(title="First title")
+    admin_client.post(url(Session, "change", session.pk), session_form(session, title="Second title"))
+    original = session.history.order_by("history_date").first()
+    restore_url = reverse("admin:schedule_session_simple_history", args=[session.pk, original.history_id])
+    form = admin_client.get(restore_url).context["adminform"].form
+    shown = session_form(original.instance) | {"seen_revision": form["seen_revision"].value()}
+    assert admin_client.post(restore_url, shown).status_code == 302
+    assert Session.objects.get(pk=session.pk).title == "First title"
+
+
 # Spreadsheets --------------------------------------------------------------------------------------------
 
 
