@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules
 from .merging import merge_people
+from .restoring import restore_lists
 from .models import Room, Session, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
 from .resources import SessionResource, SpeakerResource
 from .stale_edits import RevisionCheckedForm
@@ -30,7 +31,20 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         # The stale-edit check locks the row until the save (select_for_update), which needs a transaction:
         # the admin's change form has one, django-simple-history's restore form does not.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                record = self.model.history.get(pk=version_id)
+                for name, people in restore_lists(record):
+                    self.report_restored_list(request, name, people)
+        return response
+
+    def report_restored_list(self, request, name, people):
+        if people is None:
+            self.message_user(request, f"{name.capitalize()} left as they are: their history does not reach "
+                                       "back to that version.", messages.WARNING)
+        else:
+            listed = " · ".join(person.name for person in people) or "nobody"
+            self.message_user(request, f"{name.capitalize()} put back as they were: {listed}.", messages.INFO)
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin, ProgrammeAdmin):

@@ -2,19 +2,7 @@
 
 from django.db import transaction
 
-from .models import OrderedPerson, Speaker
-
-
-def ordered_lists():
-    """Every list a person can stand in (session speakers, poster authors, organizers), without naming the
-    apps that define them: each is an OrderedPerson with one link to the list's owner besides the person."""
-    for relation in Speaker._meta.related_objects:
-        model = relation.related_model
-        if issubclass(model, OrderedPerson):
-            owner = next(
-                f.name for f in model._meta.concrete_fields if f.is_relation and f.name != "speaker"
-            )
-            yield model, owner
+from .ordered_lists import ordered_lists
 
 
 @transaction.atomic

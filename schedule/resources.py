@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
 from .models import Room, Session, SessionSpeaker, Speaker, Workshop
+from .ordered_lists import set_people
 
 LIST_SEPARATOR = ";"
 
@@ -30,23 +31,8 @@ def person_named(name):
 
 
 def replace_people(owner, through, owner_field, names):
-    """Make owner's ordered list exactly names, in that order; rows already right are left alone."""
-    wanted = []
-    for name in names:
-        person = person_named(name)
-        if person not in wanted:
-            wanted.append(person)
-    current = {entry.speaker_id: entry for entry in through.objects.filter(**{owner_field: owner})}
-    for entry in current.values():
-        if entry.speaker not in wanted:
-            entry.delete()
-    for position, person in enumerate(wanted):
-        entry = current.get(person.pk)
-        if entry is None:
-            through.objects.create(**{owner_field: owner}, speaker=person, position=position)
-        elif entry.position != position:
-            entry.position = position
-            entry.save()
+    """Make owner's ordered list exactly the people named, in that order."""
+    set_people(owner, through, owner_field, [person_named(name) for name in names])
 
 
 class InstantWidget(widgets.Widget):

@@ -293,6 +293,46 @@ def test_a_restore_runs_in_a_transaction_of_its_own(admin_client, make_session):
     assert Session.objects.get(pk=session.pk).title == "First title"
 
 
+def restore(client, session, record):
+    restore_url = reverse("admin:schedule_session_simple_history", args=[session.pk, record.history_id])
+    form = client.get(restore_url).context["adminform"].form
+    shown = session_form(record.instance) | {"seen_revision": form["seen_revision"].value()}
+    return client.post(restore_url, shown, follow=True)
+
+
+def speaker_names(session):
+    return [entry.speaker.name for entry in SessionSpeaker.objects.filter(session=session).order_by("position")]
+
+
+def test_restoring_a_version_puts_back_its_speakers_in_their_order(admin_client, make_session, make_speaker):
+    session = make_session(title="First title", speakers=2)
+    first, second = speaker_names(session)
+    session.title = "Second title"
+    session.save()
+    SessionSpeaker.objects.filter(session=session, position=0).delete()
+    SessionSpeaker.objects.filter(session=session).update(position=0)  # no signal: history misses this one
+    SessionSpeaker.objects.create(session=session, speaker=make_speaker(name="Newcomer"), position=1)
+    assert speaker_names(session) == [second, "Newcomer"]
+
+    page = restore(admin_client, session, session.history.order_by("history_date").first())
+    assert Session.objects.get(pk=session.pk).title == "First title"
+    assert speaker_names(session) == [first, second]
+    assert f"Session speakers put back as they were: {first} · {second}." in page.text
+
+
+def test_a_speaker_list_older_than_its_history_is_left_alone_and_said_so(admin_client, make_session):
+    session = make_session(title="First title", speakers=2)
+    names = speaker_names(session)
+    session.title = "Second title"
+    session.save()
+    SessionSpeaker.history.filter(session_id=session.pk).delete()  # as for rows loaded before history was kept
+
+    page = restore(admin_client, session, session.history.order_by("history_date").first())
+    assert Session.objects.get(pk=session.pk).title == "First title"
+    assert speaker_names(session) == names
+    assert "Session speakers left as they are: their history does not reach back to that version." in page.text
+
+
 # Spreadsheets --------------------------------------------------------------------------------------------
 
 
