@@ -333,6 +333,21 @@ def test_a_speaker_list_older_than_its_history_is_left_alone_and_said_so(admin_c
     assert "Session speakers left as they are: their history does not reach back to that version." in page.text
 
 
+def test_restoring_a_poster_version_puts_back_its_authors(make_poster, make_speaker):
+    from schedule.restoring import restore_lists
+
+    poster = make_poster(title="First title", authors=3)
+    authors = [entry.speaker for entry in poster.poster_authors.order_by("position")]
+    poster.title = "Second title"
+    poster.save()
+    PosterAuthor.objects.filter(poster=poster, speaker=authors[1]).delete()
+    PosterAuthor.objects.create(poster=poster, speaker=make_speaker(name="Newcomer"), position=3)
+
+    outcomes = restore_lists(poster.history.order_by("history_date").first())
+    assert outcomes == [("poster authors", authors)]
+    assert [entry.speaker for entry in poster.poster_authors.order_by("position")] == authors
+
+
 # Spreadsheets --------------------------------------------------------------------------------------------
 
 
