@@ -50,7 +50,9 @@ class StoredDocument(Expression):
         return f"{table}.{connection.ops.quote_name(search_documents.COLUMN)}", []
 
 
-@lru_cache(maxsize=100_000)  # a search tests every name of a workshop: each name's words recur
+# A search tests every name of a workshop, and names' words recur from search to search. Bounded: searched
+# words land here too, and anyone can send those (some 16 MB at most per process).
+@lru_cache(maxsize=16_384)
 def trigrams(word):
     padded = f"  {word} "
     return frozenset(padded[index : index + 3] for index in range(len(padded) - 2))

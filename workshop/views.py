@@ -87,7 +87,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
             people=[(person.slug, person.name) for person in everyone],
             rooms=[(room.slug, room.name) for room in rooms],
         )
-        sessions, posters, poster_count = [], None, 0
+        sessions, posters, poster_count = [], [], 0
         if form.is_bound and form.is_valid() and form.is_searching:
             sessions = list(SessionFilter(data, Session.objects.for_timetable(self.workshop), form).qs)
             # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
@@ -100,7 +100,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
             form=form,
             sessions=sessions,
             posters=posters,
-            page_obj=posters,
+            page_obj=posters or None,
             poster_count=poster_count,
             result_count=len(sessions) + poster_count,
             highlight_words=words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
