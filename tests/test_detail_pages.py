@@ -176,9 +176,10 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
     room = Room.objects.create(workshop=session.workshop, name=hostile, slug="hostile-room", kind=RoomKind.PHYSICAL)
     poster = make_poster(workshop=session.workshop, title=hostile, spots=[hostile], room=room)
     poster.poster_authors.create(speaker=person, position=0)
+    on_the_map = make_poster(workshop=session.workshop, title=hostile, spots=["A1"], room=room)
     slug = session.workshop.slug
     pages = [f"/{slug}/", f"/{slug}/posters/", f"/{slug}/speakers/hostile-person/", f"/{slug}/search/?q=x",
-             f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}"]
+             f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}", f"/{slug}/posters/{on_the_map.slug}/"]
     for url in pages:
         text = client.get(url).text
         assert '<b x="1">' not in text, url
@@ -186,6 +187,8 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
     assert timetable.count(shown) >= 4  # title, star title, video provider, speaker name
     agenda = client.get(f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text
     assert agenda.count(shown) >= 8  # and for the poster: title, star title, spot label, author, room
+    room_map = client.get(f"/{slug}/posters/{on_the_map.slug}/").text.split("<svg", 1)[1]
+    assert f'aria-label="Spot A1: {shown}"' in room_map and f"<title>Spot A1: {shown}</title>" in room_map
 
 
 @pytest.mark.parametrize("workshop_slug", ["slug-mark", "slug-mark-2030", "w"])

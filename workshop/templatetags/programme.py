@@ -2,14 +2,14 @@
 
 import html
 import re
-from urllib.parse import quote
-from functools import cache, lru_cache
+from functools import cache
 
 from django import template
-from django.urls import reverse
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+
+from schedule.links import slug_url
 
 register = template.Library()
 
@@ -84,26 +84,9 @@ def choice_options(field):
     )
 
 
-SLUG_MARK = "slug-mark"  # must itself match <slug:…>; the slug is the URL's last argument, so its last match
-
-
-@lru_cache(maxsize=4096)
-def _around_slug(name, workshop_slug):
-    return reverse(name, args=[workshop_slug, SLUG_MARK]).rsplit(SLUG_MARK, 1)
-
-
-@register.simple_tag
-def slug_url(name, workshop_slug, slug):
-    """{% url name workshop_slug slug %} for pages that link a row at a time: the URL is reversed once per
-    workshop and the slug put in its place; a timetable has dozens of links and reverse() costs 10 µs."""
-    before, after = _around_slug(name, workshop_slug)
-    return f"{before}{quote(slug, safe='')}{after}"
-
-
 PEOPLE_SEPARATOR = '<span aria-hidden="true"> · </span>'
 
 
-@register.simple_tag
 def people_links(workshop, entries):
     """A session's speakers or a poster's authors, in order, each linking to their page in this workshop.
     Built with the standard library's html.escape (what Django's escape() calls) for speed: see rows.py."""

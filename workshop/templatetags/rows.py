@@ -14,7 +14,9 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from .programme import highlight, people_links, slug_url, time_range
+from schedule.links import slug_url
+
+from .programme import highlight, people_links, time_range
 
 register = template.Library()
 
