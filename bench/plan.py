@@ -48,6 +48,8 @@ def pages(workshop, session, poster, query="double+descent"):
 
 MEASURED = pages(SEED, "feature-learning-in-infinite-width-neural-networks",
                  "on-alignment-in-deep-linear-neural-networks") + pages(DEMO, "session-2", "poster-1")
+# The floor of any uncached page on this stack: the whole middleware stack, one trivial query, no template.
+FLOOR_PATH = "/healthz"
 TWIN_OF = MEASURED[0]  # the static file is a copy of the seed's timetable: same bytes, served by whitenoise
 
 

@@ -177,6 +177,14 @@ def yes(flag):
     return "**met**" if flag else "**missed**"
 
 
+def floor_line(results):
+    if "floor" not in results:
+        return ""
+    floor, share = results["floor"]
+    return (f"For scale, the floor of any uncached page here: `{plan.FLOOR_PATH}` (the whole middleware stack, one "
+            f"`SELECT 1`, no template) answers {floor.rps:.0f} req/s, {share:.2f} × static; p50 {floor.p50_ms:.1f} ms.")
+
+
 def page_rows(measured, cached):
     low, median, high = statics_summary(measured)
     statics = measured["statics"]
@@ -293,6 +301,8 @@ def write(results, path):
         "## Uncached pages (`DJANGO_PAGE_CACHE_SECONDS=0`)",
         "",
         page_rows(results["uncached"], cached=False),
+        "",
+        floor_line(results),
         "",
         "## Cached pages (page cache on, locmem, warmed)",
         "",

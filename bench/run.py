@@ -153,6 +153,9 @@ def main():
         check_answers(uncached, [twin, *plan.mixed_workload()], cached=False)
         offset = uncached.log_size()
         results["uncached"] = measure_pages(uncached, twin)
+        floor = measure(uncached, plan.FLOOR_PATH)
+        static_after = measure(uncached, twin, seconds=plan.STATIC_SECONDS)
+        results["floor"] = (floor, floor.rps / ((results["uncached"]["statics"][-1].rps + static_after.rps) / 2))
         results["uncached_log"] = uncached.log_since(offset)
         results["service_time"] = [
             (page.path, measure(uncached, page.path, connections=1, seconds=plan.SERVICE_TIME_SECONDS))
