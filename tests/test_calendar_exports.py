@@ -34,6 +34,16 @@ def test_programme_calendar_holds_every_session_with_exact_instants(client, seed
     assert events[0].decoded("dtstart") == datetime(2021, 7, 24, 16, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("path", ["/oppo2021/schedule.ics", "/oppo2021/sessions/opening-remarks.ics",
+                                  "/oppo2021/agenda.ics?sessions=opening-remarks"])
+def test_calendars_are_published_so_their_stamp_is_when_the_file_was_made(client, seed, path):
+    before = datetime.now(UTC).replace(microsecond=0)
+    cal = calendar(client.get(path))
+    assert str(cal["method"]) == "PUBLISH"
+    for event in vevents(cal):
+        assert before <= event.decoded("dtstamp") <= datetime.now(UTC)
+
+
 def test_descriptions_carry_speakers_in_order_and_the_abstract(client, seed):
     events = {str(e["summary"]): e for e in vevents(calendar(client.get("/oppo2021/schedule.ics")))}
     description = str(events["Understanding the effect of sparsity on neural networks robustness"]["description"])

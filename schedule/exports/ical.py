@@ -19,6 +19,9 @@ def to_ical(programme, now=None, name=None):
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    # A published calendar: RFC 5545 then reads DTSTAMP as when this file was made (without METHOD it would
+    # be when each event was last revised, which the programme does not record per event).
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name or programme.title)
     calendar.add("x-wr-timezone", programme.timezone)
     calendar.add("x-published-ttl", "PT1H")
