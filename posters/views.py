@@ -40,12 +40,11 @@ class PosterListView(WorkshopPageMixin, TemplateView):
             .prefetch_related("spots")
             .only("pk", "slug", "title", "room", "workshop_id")
         )
-        ordered = [poster for _, group in by_room(placed) for poster in group]
+        placed_by_room = by_room(placed)
+        ordered = [poster for _, group in placed_by_room for poster in group]
         page = Paginator(ordered, POSTERS_PER_PAGE).get_page(self.request.GET.get("page"))
         shown = {p.pk: p for p in Poster.objects.for_listing(self.workshop).filter(pk__in=[p.pk for p in page])}
-        maps = {
-            room.pk if room else None: room_map(room, room_posters) for room, room_posters in by_room(placed)
-        }
+        maps = {room.pk if room else None: room_map(room, room_posters) for room, room_posters in placed_by_room}
         rooms = [
             (room, room_posters, maps.get(room.pk if room else None))
             for room, room_posters in by_room([shown[p.pk] for p in page])

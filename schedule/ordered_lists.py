@@ -25,9 +25,10 @@ def set_people(owner, through, owner_field, people):
     """Make owner's list exactly people, in that order (a person listed twice keeps the first place); rows
     already right are left alone, so the history shows only what changed."""
     wanted = list(dict.fromkeys(people))
+    wanted_ids = {person.pk for person in wanted}
     current = {entry.speaker_id: entry for entry in through.objects.filter(**{owner_field: owner})}
     for entry in current.values():
-        if entry.speaker not in wanted:
+        if entry.speaker_id not in wanted_ids:
             entry.delete()
     for position, person in enumerate(wanted):
         entry = current.get(person.pk)

@@ -39,7 +39,7 @@ class RevisionCheckedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk and not self.is_bound:  # a posted form carries the revision it was opened at
             # The row's revision as it stands, which is what the organizer is shown as current: the instance
             # may be an earlier version from the history, opened to be restored.
             model = type(self.instance)
