@@ -7,7 +7,16 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from schedule.models import NaturalKeyManager, OrderedPerson, Revised, Room, Session, Speaker, Workshop
+from schedule.models import (
+    NaturalKeyManager,
+    OrderedPerson,
+    Revised,
+    Room,
+    Session,
+    Speaker,
+    WithPeople,
+    Workshop,
+)
 
 from . import rules
 
@@ -18,14 +27,15 @@ class PosterQuerySet(models.QuerySet):
             self.filter(workshop=workshop)
             .select_related("room", "spotlight")
             .order_by()
-            .prefetch_related(
-                "spots",
-                # poster.author_entries, a plain list: see SessionQuerySet.with_speakers
-                models.Prefetch(
-                    "poster_authors", PosterAuthor.objects.select_related("speaker"), to_attr="author_entries"
-                ),
-            )
+            .prefetch_related("spots")
+            .with_authors()
         )
+
+    def with_authors(self):
+        """poster.author_list: its authors in order, as PersonLinks (see schedule.models.WithPeople)."""
+        clone = self._chain()
+        clone._iterable_class = PostersWithAuthors
+        return clone
 
 
 class Poster(Revised):
@@ -135,3 +145,7 @@ class PosterAuthor(OrderedPerson):
         return self.poster.natural_key() + self.speaker.natural_key()
 
     natural_key.dependencies = ["posters.poster", "schedule.speaker"]
+
+
+class PostersWithAuthors(WithPeople):
+    through, owner_field, attribute = PosterAuthor, "poster", "author_list"

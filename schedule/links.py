@@ -18,3 +18,9 @@ def slug_url(name, workshop_slug, slug):
     reverse() costs about 10 µs, and a page may link a hundred rows."""
     before, after = _around_slug(name, workshop_slug)
     return f"{before}{quote(slug, safe='')}{after}"
+
+
+@lru_cache(maxsize=4096)
+def workshop_url(name, workshop_slug):
+    """reverse(name, args=[workshop_slug]), once per process: every page links the workshop's own pages."""
+    return reverse(name, args=[workshop_slug])

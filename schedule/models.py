@@ -1,8 +1,10 @@
 import uuid
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -139,14 +141,10 @@ class SessionKind(models.TextChoices):
 
 class SessionQuerySet(models.QuerySet):
     def with_speakers(self):
-        """session.speaker_entries: the SessionSpeaker rows in order, each with its speaker. A plain list
-        (to_attr) rather than session.session_speakers.all(): Django builds a QuerySet per session for the
-        latter, a third of a timetable's database-side time."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "session_speakers", SessionSpeaker.objects.select_related("speaker"), to_attr="speaker_entries"
-            )
-        )
+        """session.speaker_list: its speakers in order, as PersonLinks (see WithPeople)."""
+        clone = self._chain()
+        clone._iterable_class = SessionsWithSpeakers
+        return clone
 
     def for_timetable(self, workshop):
         return self.filter(workshop=workshop).select_related("room").with_speakers()
@@ -252,6 +250,46 @@ class OrderedPerson(models.Model):
         return f"{self.position + 1}. {self.speaker}"
 
 
+class PersonLink(NamedTuple):
+    """A person as a list of speakers, authors or organizers shows them."""
+
+    slug: str
+    name: str
+    affiliation: str
+
+
+def people_lists(through, owner_field, owner_ids):
+    """{owner id: [PersonLink, ...] in list order} for an ordered list (OrderedPerson), in one query."""
+    lists = {owner_id: [] for owner_id in owner_ids}
+    if lists:
+        rows = (
+            through.objects.filter(**{f"{owner_field}__in": list(lists)})
+            .order_by(owner_field, "position", "id")
+            .values_list(owner_field, "speaker__slug", "speaker__name", "speaker__affiliation")
+        )
+        for owner_id, *person in rows:
+            lists[owner_id].append(PersonLink(*person))
+    return lists
+
+
+class WithPeople(ModelIterable):
+    """A QuerySet's rows with each one's ordered list of people attached as a plain list.
+
+    prefetch_related would build a model instance for every list entry and another for its person, through
+    machinery that cost twice this single values() query on a timetable (1.1 ms against 0.5 ms for 17
+    sessions), and pages list people on every row. Subclasses name the list; a QuerySet method installs one
+    as its _iterable_class, the ORM's own hook for what a QuerySet yields (values() uses it)."""
+
+    through = owner_field = attribute = None
+
+    def __iter__(self):
+        rows = list(super().__iter__())
+        lists = people_lists(self.through, self.owner_field, [row.pk for row in rows])
+        for row in rows:
+            setattr(row, self.attribute, lists[row.pk])
+        return iter(rows)
+
+
 class SessionSpeaker(OrderedPerson):
     session = models.ForeignKey(Session, models.CASCADE, related_name="session_speakers")
     speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="session_appearances")
@@ -288,3 +326,7 @@ class WorkshopOrganizer(OrderedPerson):
         return self.workshop.natural_key() + self.speaker.natural_key()
 
     natural_key.dependencies = ["schedule.workshop", "schedule.speaker"]
+
+
+class SessionsWithSpeakers(WithPeople):
+    through, owner_field, attribute = SessionSpeaker, "session", "speaker_list"

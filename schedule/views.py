@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from . import timetable
-from .models import Session, Workshop, WorkshopOrganizer
+from .models import Session, Workshop, WorkshopOrganizer, people_lists
 from .timezones import abbreviation, day_bounds, remember_zone, viewer_zone, zone
 
 
@@ -46,7 +46,7 @@ class TimetableView(WorkshopPageMixin, TemplateView):
         return super().get_context_data(
             days=days,
             live=live,
-            organizers=WorkshopOrganizer.objects.filter(workshop=self.workshop).select_related("speaker"),
+            organizers=people_lists(WorkshopOrganizer, "workshop", [self.workshop.pk])[self.workshop.pk],
             # Posters are the posters app's; the timetable only needs to know whether to point at them.
             has_posters=self.workshop.posters.exists(),
             **kwargs,

@@ -204,3 +204,24 @@ def test_row_links_are_the_urls_django_reverses(client, make_workshop, make_sess
                 reverse("posters:poster-detail", args=[workshop.slug, poster.slug]),
                 reverse("speaker-detail", args=[workshop.slug, person.slug])]:
         assert f'href="{url}"' in text, url
+
+
+def test_a_long_abstract_is_cut_to_300_characters_for_link_previews(client, make_session):
+    abstract = "Overparameterized networks generalize. " * 40
+    session = make_session(abstract=abstract)
+
+    text = client.get(f"/{session.workshop.slug}/sessions/{session.slug}/").text
+
+    previews = re.findall(r'<meta (?:property="og:description"|name="description") content="([^"]*)">', text)
+    assert len(previews) == 2
+    for preview in previews:
+        assert len(preview) <= 300 and preview.endswith("…")
+        assert abstract.startswith(preview[:-1])
+
+
+def test_a_short_abstract_is_previewed_whole(client, make_session):
+    session = make_session(abstract="Double descent, briefly.")
+
+    text = client.get(f"/{session.workshop.slug}/sessions/{session.slug}/").text
+
+    assert '<meta name="description" content="Double descent, briefly.">' in text

@@ -20,14 +20,14 @@ def _room(room, workshop):
     return Room(name=room.name, slug=room.slug, url=room.url, guid=room_guid(workshop.slug, room.slug))
 
 
-def _people(entries, workshop, absolute):
+def _people(people, workshop, absolute):
     return tuple(
         Person(
-            name=entry.speaker.name,
-            slug=entry.speaker.slug,
-            url=absolute(reverse("speaker-detail", args=[workshop.slug, entry.speaker.slug])),
+            name=person.name,
+            slug=person.slug,
+            url=absolute(reverse("speaker-detail", args=[workshop.slug, person.slug])),
         )
-        for entry in entries
+        for person in people
     )
 
 
@@ -42,7 +42,7 @@ def session_event(session, workshop, absolute):
         ends_at=session.ends_at,
         url=absolute(reverse("schedule:session-detail", args=[workshop.slug, session.slug])),
         abstract=session.abstract,
-        people=_people(session.speaker_entries, workshop, absolute),
+        people=_people(session.speaker_list, workshop, absolute),
         room=_room(session.room, workshop),
         video_url=session.video_url,
         video_provider=session.video_provider,
@@ -60,7 +60,7 @@ def poster_event(poster, workshop, absolute):
         ends_at=poster.ends_at,
         url=absolute(reverse("posters:poster-detail", args=[workshop.slug, poster.slug])),
         abstract=poster.abstract,
-        people=_people(poster.author_entries, workshop, absolute),
+        people=_people(poster.author_list, workshop, absolute),
         room=_room(poster.room, workshop),
     )
 

@@ -43,6 +43,13 @@ def highlight(text, words):
 
 
 @register.filter
+def summary(text, length=300):
+    """text cut to at most length characters, the last of them "…" when cut. truncatechars walks every
+    character of the text looking for combining marks: a tenth of a millisecond for a long abstract."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@register.filter
 def duration(gap):
     minutes = gap.minutes
     hours, minutes = divmod(minutes, 60)
@@ -87,13 +94,13 @@ def choice_options(field):
 PEOPLE_SEPARATOR = '<span aria-hidden="true"> · </span>'
 
 
-def people_links(workshop, entries):
+def people_links(workshop, people):
     """A session's speakers or a poster's authors, in order, each linking to their page in this workshop.
     Built with the standard library's html.escape (what Django's escape() calls) for speed: see rows.py."""
     links = PEOPLE_SEPARATOR.join(
-        f'<a href="{html.escape(slug_url("speaker-detail", workshop.slug, entry.speaker.slug))}">'
-        f"{html.escape(entry.speaker.name)}</a>"
-        for entry in entries
+        f'<a href="{html.escape(slug_url("speaker-detail", workshop.slug, person.slug))}">'
+        f"{html.escape(person.name)}</a>"
+        for person in people
     )
     return mark_safe(f'<p class="people">{links}</p>') if links else ""
 

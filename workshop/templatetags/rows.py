@@ -14,9 +14,10 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from schedule.links import slug_url
+from schedule.links import slug_url, workshop_url
+from schedule.timetable import Gap
 
-from .programme import highlight, people_links, time_range
+from .programme import duration, highlight, people_links, time_range
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def session_row(context, session, is_now=False, is_next=False, show_date=False):
         f'      <span class="star-slot" data-star-kind="sessions" data-star-slug="{slug}" data-star-title="{title}"></span>\n'
         '    </p>\n'
         f'    <h3 class="entry__title"><a href="{url}">{_title(session.title, context.get("highlight_words"))}</a></h3>\n'
-        f'    {people_links(workshop, session.speaker_entries)}\n'
+        f'    {people_links(workshop, session.speaker_list)}\n'
         f'    {room}\n'
         '  </div>\n'
         '</li>\n'
@@ -77,8 +78,34 @@ def poster_row(context, poster, show_room=False):
         f'    <span class="star-slot" data-star-kind="posters" data-star-slug="{slug}" data-star-title="{title}"></span>\n'
         f'    <h3 class="poster-row__title"><a href="{url}">{_title(poster.title, context.get("highlight_words"))}</a>'
         f'{SPOTLIGHT if poster.spotlight_id else ""}</h3>\n'
-        f'    {people_links(workshop, poster.author_entries)}\n'
+        f'    {people_links(workshop, poster.author_list)}\n'
         f'    {room}\n'
         '  </div>\n'
         '</li>\n'
+    )
+
+
+def gap_row(gap, posters_url):
+    posters = f' · <a href="{escape(posters_url)}">the posters are up</a>' if posters_url else ""
+    return (
+        '<li class="gap">\n'
+        f'  <p class="entry__when">{time_range(gap.starts_at, gap.ends_at)}</p>\n'
+        f'  <p class="gap__text">{duration(gap)} without talks{posters}</p>\n'
+        "</li>\n"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def timetable_entries(context, day):
+    """A day's sessions and the gaps between them (schedule.timetable.arrange), as rows: one tag for the
+    whole list, because a template loop costs more per row than the row."""
+    workshop = context["workshop"]
+    posters_url = workshop_url("posters:poster-list", workshop.slug) if context.get("has_posters") else ""
+    return mark_safe(
+        "".join(
+            gap_row(entry, posters_url)
+            if isinstance(entry, Gap)
+            else session_row(context, entry.session, is_now=entry.is_now, is_next=entry.is_next)
+            for entry in day.entries
+        )
     )
