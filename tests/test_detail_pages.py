@@ -185,6 +185,8 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
         assert '<b x="1">' not in text, url
     timetable = client.get(f"/{slug}/").text
     assert timetable.count(shown) >= 4  # title, star title, video provider, speaker name
+    search = client.get(f"/{slug}/search/?q=x").text
+    assert f'<option value="hostile-person">{shown}</option>' in search and f">{shown}</option>" in search
     agenda = client.get(f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text
     assert agenda.count(shown) >= 8  # and for the poster: title, star title, spot label, author, room
     room_map = client.get(f"/{slug}/posters/{on_the_map.slug}/").text.split("<svg", 1)[1]

@@ -74,6 +74,14 @@ def test_health_check_answers_200_when_the_database_answers(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_postgresql_plans_for_data_in_memory(db):
+    # With the default random_page_cost of 4, joining a page's authors to their people read every person.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
 def test_health_check_answers_503_when_the_database_does_not(client, db, monkeypatch):
     from django.db.backends.utils import CursorWrapper
 

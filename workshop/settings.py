@@ -121,6 +121,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A programme fits in memory many times over, where reading a row by index costs about what reading the
+    # next one does; PostgreSQL's default (4, for spinning disks) made it scan all 10,000 people of the demo
+    # to join the 80 authors on a page of posters (2.4 ms instead of 0.6). The environment can still say.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c random_page_cost={os.environ.get('DJANGO_PG_RANDOM_PAGE_COST', '1.1')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
