@@ -33,9 +33,7 @@ class PosterQuerySet(models.QuerySet):
 
     def with_authors(self):
         """poster.author_list: its authors in order, as PersonLinks (see schedule.models.WithPeople)."""
-        clone = self._chain()
-        clone._iterable_class = PostersWithAuthors
-        return clone
+        return PostersWithAuthors.attach_to(self)
 
 
 class Poster(Revised):

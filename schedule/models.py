@@ -142,9 +142,7 @@ class SessionKind(models.TextChoices):
 class SessionQuerySet(models.QuerySet):
     def with_speakers(self):
         """session.speaker_list: its speakers in order, as PersonLinks (see WithPeople)."""
-        clone = self._chain()
-        clone._iterable_class = SessionsWithSpeakers
-        return clone
+        return SessionsWithSpeakers.attach_to(self)
 
     def for_timetable(self, workshop):
         return self.filter(workshop=workshop).select_related("room").with_speakers()
@@ -281,6 +279,12 @@ class WithPeople(ModelIterable):
     as its _iterable_class, the ORM's own hook for what a QuerySet yields (values() uses it)."""
 
     through = owner_field = attribute = None
+
+    @classmethod
+    def attach_to(cls, queryset):
+        clone = queryset._chain()
+        clone._iterable_class = cls
+        return clone
 
     def __iter__(self):
         rows = list(super().__iter__())
