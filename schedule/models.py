@@ -1,14 +1,16 @@
 import uuid
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import rules
+from .prepared import PreparedQuery
 from .timezones import validate_zone_name, zone
 
 
@@ -92,6 +94,31 @@ class Workshop(Revised):
     @property
     def tzinfo(self):
         return zone(self.timezone)
+
+
+def workshop_finder(**annotations):
+    """A function from a slug to that Workshop, or None, with each annotation's value as an attribute.
+
+    Every page of a workshop starts by finding it, so this is Workshop.objects.get(slug=...) prepared
+    (prepared.py). annotations maps names to functions that make the expression, run when first compiled.
+    """
+    fields = [field.attname for field in Workshop._meta.concrete_fields]
+    query = PreparedQuery(
+        lambda slug: Workshop.objects.filter(slug=slug)
+        .annotate(**{name: make() for name, make in annotations.items()})
+        .values_list(*fields, *annotations)
+    )
+
+    def find(slug, using=DEFAULT_DB_ALIAS):
+        rows = query(slug, using=using)
+        if not rows:
+            return None
+        workshop = Workshop.from_db(using, fields, rows[0][: len(fields)])
+        for name, value in zip(annotations, rows[0][len(fields) :]):
+            setattr(workshop, name, value)
+        return workshop
+
+    return find
 
 
 class RoomKind(models.TextChoices):
@@ -256,17 +283,20 @@ class PersonLink(NamedTuple):
     affiliation: str
 
 
+@lru_cache(maxsize=None)
+def _people_query(through, owner_field):
+    return PreparedQuery(
+        lambda owner_ids: through.objects.filter(**{f"{owner_field}__in": owner_ids})
+        .order_by(owner_field, "position", "id")
+        .values_list(owner_field, "speaker__slug", "speaker__name", "speaker__affiliation")
+    )
+
+
 def people_lists(through, owner_field, owner_ids):
     """{owner id: [PersonLink, ...] in list order} for an ordered list (OrderedPerson), in one query."""
     lists = {owner_id: [] for owner_id in owner_ids}
-    if lists:
-        rows = (
-            through.objects.filter(**{f"{owner_field}__in": list(lists)})
-            .order_by(owner_field, "position", "id")
-            .values_list(owner_field, "speaker__slug", "speaker__name", "speaker__affiliation")
-        )
-        for owner_id, *person in rows:
-            lists[owner_id].append(PersonLink(*person))
+    for owner_id, *person in _people_query(through, owner_field)(list(lists)):
+        lists[owner_id].append(PersonLink(*person))
     return lists
 
 
@@ -286,12 +316,15 @@ class WithPeople(ModelIterable):
         clone._iterable_class = cls
         return clone
 
-    def __iter__(self):
-        rows = list(super().__iter__())
-        lists = people_lists(self.through, self.owner_field, [row.pk for row in rows])
+    @classmethod
+    def attach_lists(cls, rows):
+        lists = people_lists(cls.through, cls.owner_field, [row.pk for row in rows])
         for row in rows:
-            setattr(row, self.attribute, lists[row.pk])
-        return iter(rows)
+            setattr(row, cls.attribute, lists[row.pk])
+        return rows
+
+    def __iter__(self):
+        return iter(self.attach_lists(list(super().__iter__())))
 
 
 class SessionSpeaker(OrderedPerson):
@@ -334,3 +367,23 @@ class WorkshopOrganizer(OrderedPerson):
 
 class SessionsWithSpeakers(WithPeople):
     through, owner_field, attribute = SessionSpeaker, "session", "speaker_list"
+
+
+_SESSION_FIELDS = [field.attname for field in Session._meta.concrete_fields]
+_ROOM_FIELDS = [field.attname for field in Room._meta.concrete_fields]
+_TIMETABLE_ROWS = PreparedQuery(
+    lambda workshop_id: Session.objects.filter(workshop=workshop_id).values_list(
+        *_SESSION_FIELDS, *(f"room__{name}" for name in _ROOM_FIELDS)
+    )
+)
+
+
+def timetable_sessions(workshop, using=DEFAULT_DB_ALIAS):
+    """list(Session.objects.for_timetable(workshop)), prepared (prepared.py): the timetable and the exports read
+    a workshop's whole programme on every request. Each session's room is the select_related one would be."""
+    sessions, cut = [], len(_SESSION_FIELDS)
+    for row in _TIMETABLE_ROWS(workshop.pk, using=using):
+        session = Session.from_db(using, _SESSION_FIELDS, row[:cut])
+        session.room = Room.from_db(using, _ROOM_FIELDS, row[cut:]) if session.room_id is not None else None
+        sessions.append(session)
+    return SessionsWithSpeakers.attach_lists(sessions)

@@ -1,17 +1,23 @@
+from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from . import timetable
-from .models import Session, Workshop, WorkshopOrganizer, people_lists
+from .models import Session, Workshop, WorkshopOrganizer, people_lists, timetable_sessions, workshop_finder
 from .timezones import abbreviation, day_bounds, remember_zone, viewer_zone, zone
 
 
 class WorkshopPageMixin:
     """A page of one workshop, with times shown in the reader's zone (?tz=, then cookie, then the workshop's)."""
 
+    find_workshop = staticmethod(workshop_finder())
+
     def dispatch(self, request, *args, **kwargs):
-        self.workshop = get_object_or_404(Workshop, slug=kwargs["workshop"])
+        self.workshop = self.find_workshop(kwargs["workshop"])
+        if self.workshop is None:
+            raise Http404("No workshop has that address.")
         self.zone = viewer_zone(request, self.workshop.timezone)
         return remember_zone(super().dispatch(request, *args, **kwargs), self.zone)
 
@@ -28,8 +34,14 @@ class WorkshopPageMixin:
 LIVE_CACHE_SECONDS = 30  # while the workshop runs, "now" and "next" must move on
 
 
+def has_posters():
+    # Posters are the posters app's; the timetable only needs to know whether to point at them.
+    return Exists(Workshop.posters.field.model.objects.filter(workshop=OuterRef("pk")))
+
+
 class TimetableView(WorkshopPageMixin, TemplateView):
     template_name = "schedule/timetable.html"
+    find_workshop = staticmethod(workshop_finder(has_posters=has_posters))
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -38,7 +50,7 @@ class TimetableView(WorkshopPageMixin, TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        sessions = list(Session.objects.for_timetable(self.workshop))
+        sessions = timetable_sessions(self.workshop)
         now = timezone.now()
         opens, closes = day_bounds(self.workshop.start_date, self.workshop.end_date, self.workshop.timezone)
         live = opens <= now < closes
@@ -47,8 +59,7 @@ class TimetableView(WorkshopPageMixin, TemplateView):
             days=days,
             live=live,
             organizers=people_lists(WorkshopOrganizer, "workshop", [self.workshop.pk])[self.workshop.pk],
-            # Posters are the posters app's; the timetable only needs to know whether to point at them.
-            has_posters=self.workshop.posters.exists(),
+            has_posters=self.workshop.has_posters,
             **kwargs,
         )
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,31 @@ def test_postgresql_plans_for_data_in_memory(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own connection health check")
+def test_a_connection_the_server_ended_is_replaced_before_the_next_query(transactional_db):
+    from django.db import connections
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid() FROM generate_series(1, 100)")
+        ended = cursor.fetchall()[0][0]
+    assert connection.is_usable()  # an idle connection after a query is healthy
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [ended])  # what a restart does to every backend
+    finally:
+        other.close()
+    deadline = time.monotonic() + 10
+    while connection.is_usable() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    connection.health_check_enabled, connection.health_check_done = True, False  # as a new request starts
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != ended
 
 
 def test_health_check_answers_503_when_the_database_does_not(client, db, monkeypatch):

@@ -24,8 +24,9 @@ def programme(request, seed, make_large_workshop):
 
 PAGES = {
     # page: (url maker, queries)
-    "timetable": (lambda w, s, p, who, room, word: f"/{w.slug}/", 5),  # + organizers, whether posters exist
-    "timetable in another zone": (lambda w, s, p, who, room, word: f"/{w.slug}/?tz=Asia/Tokyo", 5),
+    # the workshop and whether it has posters, its sessions with rooms, their speakers, its organizers
+    "timetable": (lambda w, s, p, who, room, word: f"/{w.slug}/", 4),
+    "timetable in another zone": (lambda w, s, p, who, room, word: f"/{w.slug}/?tz=Asia/Tokyo", 4),
     "session": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}/", 6),
     "speakers": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/", 2),
     "speaker": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/{who}/", 8),

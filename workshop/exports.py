@@ -7,7 +7,7 @@ from django.urls import reverse
 from posters.models import Poster
 from schedule.exports.events import Event, Person, Programme, Room
 from schedule.models import Room as RoomModel
-from schedule.models import Session
+from schedule.models import timetable_sessions
 
 
 def room_guid(workshop_slug, room_slug):
@@ -71,7 +71,7 @@ def build_programme(workshop, absolute, sessions=None, posters=None):
     absolute turns a path into an absolute URL, e.g. request.build_absolute_uri.
     """
     if sessions is None:
-        sessions = Session.objects.for_timetable(workshop)
+        sessions = timetable_sessions(workshop)
     if posters is None:
         posters = Poster.objects.for_listing(workshop).filter(starts_at__isnull=False)
     events = [session_event(s, workshop, absolute) for s in sessions]

@@ -12,9 +12,10 @@ from html import escape
 from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
 
 from schedule.links import slug_url, workshop_url
+from schedule.models import SessionKind
 from schedule.timetable import Gap
 
 from .programme import duration, highlight, people_links, time_range
@@ -25,6 +26,9 @@ NOW = '<strong class="badge badge--now">Now</strong>'
 NEXT = '<strong class="badge badge--next">Next</strong>'
 NO_SPOT = '<span class="spot-label spot-label--none">No spot yet</span>'
 SPOTLIGHT = ' <span class="badge badge--spotlight">Spotlight</span>'
+KIND_BADGES = {
+    kind: f'<span class="badge badge--{escape(kind)}">{escape(str(label))}</span>' for kind, label in SessionKind.choices
+}
 
 
 def _title(text, words):
@@ -32,12 +36,12 @@ def _title(text, words):
 
 
 @register.simple_tag(takes_context=True)
-def session_row(context, session, is_now=False, is_next=False, show_date=False):
+def session_row(context, session, is_now=False, is_next=False, show_date=False, tz=None):
     """Needs the session's room and speakers preloaded (Session.objects.for_timetable)."""
     workshop = context["workshop"]
     slug, title = escape(session.slug), escape(session.title)
     classes = f"entry kind-{escape(session.kind)}" + (" is-now" if is_now else "") + (" is-next" if is_next else "")
-    when = time_range(session.starts_at, session.ends_at)
+    when = time_range(session.starts_at, session.ends_at, tz)
     if show_date:
         when += f' <span class="entry__date">{escape(format_date(localtime(session.starts_at), "D j M"))}</span>'
     video = ""
@@ -51,7 +55,7 @@ def session_row(context, session, is_now=False, is_next=False, show_date=False):
         f'  <p class="entry__when">{when}</p>\n'
         '  <div class="entry__what">\n'
         '    <p class="entry__badges">\n'
-        f'      <span class="badge badge--{escape(session.kind)}">{escape(str(session.get_kind_display()))}</span>\n'
+        f'      {KIND_BADGES[session.kind]}\n'
         f'      {NOW if is_now else NEXT if is_next else ""}{video}\n'
         f'      <span class="star-slot" data-star-kind="sessions" data-star-slug="{slug}" data-star-title="{title}"></span>\n'
         '    </p>\n'
@@ -85,11 +89,11 @@ def poster_row(context, poster, show_room=False):
     )
 
 
-def gap_row(gap, posters_url):
+def gap_row(gap, posters_url, tz=None):
     posters = f' · <a href="{escape(posters_url)}">the posters are up</a>' if posters_url else ""
     return (
         '<li class="gap">\n'
-        f'  <p class="entry__when">{time_range(gap.starts_at, gap.ends_at)}</p>\n'
+        f'  <p class="entry__when">{time_range(gap.starts_at, gap.ends_at, tz)}</p>\n'
         f'  <p class="gap__text">{duration(gap)} without talks{posters}</p>\n'
         "</li>\n"
     )
@@ -101,11 +105,12 @@ def timetable_entries(context, day):
     whole list, because a template loop costs more per row than the row."""
     workshop = context["workshop"]
     posters_url = workshop_url("posters:poster-list", workshop.slug) if context.get("has_posters") else ""
+    tz = get_current_timezone()
     return mark_safe(
         "".join(
-            gap_row(entry, posters_url)
+            gap_row(entry, posters_url, tz)
             if isinstance(entry, Gap)
-            else session_row(context, entry.session, is_now=entry.is_now, is_next=entry.is_next)
+            else session_row(context, entry.session, is_now=entry.is_now, is_next=entry.is_next, tz=tz)
             for entry in day.entries
         )
     )

@@ -1,0 +1,120 @@
+"""Queries compiled once and run again with new arguments give what the QuerySet itself gives."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from schedule.models import Room, RoomKind, Session, Speaker, Workshop, timetable_sessions, workshop_finder
+from schedule.prepared import PreparedQuery
+from schedule.views import has_posters
+
+
+def sessions_by_start(workshop_id):
+    return Session.objects.filter(workshop=workshop_id).values_list("slug", "starts_at", "guid")
+
+
+def test_each_run_answers_for_its_own_arguments_with_the_querysets_rows(make_workshop, make_session):
+    first, second = make_workshop(), make_workshop()
+    for workshop in (first, second, first):
+        make_session(workshop=workshop)
+    prepared = PreparedQuery(sessions_by_start)
+
+    for workshop in (first, second, first):
+        assert prepared(workshop.pk) == list(sessions_by_start(workshop.pk))
+    assert len(prepared(first.pk)) == 2 and len(prepared(second.pk)) == 1
+
+
+def test_dates_and_identifiers_come_back_as_python_values_on_every_database(make_session):
+    starts = datetime(2030, 5, 6, 7, 30, tzinfo=timezone.utc)
+    session = make_session(starts_at=starts, ends_at=starts + timedelta(hours=1))
+
+    [(slug, starts_at, guid)] = PreparedQuery(sessions_by_start)(session.workshop_id)
+
+    assert (slug, starts_at, guid) == (session.slug, session.starts_at, session.guid)
+    assert starts_at.utcoffset() is not None  # aware, as the ORM gives it, not SQLite's text
+
+
+def test_the_sql_is_compiled_once_per_shape_of_arguments(make_speaker):
+    people = [make_speaker() for _ in range(4)]
+    compiled = []
+
+    def build(slugs):
+        compiled.append(len(slugs))
+        return Speaker.objects.filter(slug__in=slugs).order_by("slug").values_list("name")
+
+    prepared = PreparedQuery(build)
+
+    assert prepared([people[0].slug, people[1].slug]) == [(people[0].name,), (people[1].name,)]
+    assert prepared([people[2].slug, people[3].slug]) == [(people[2].name,), (people[3].name,)]
+    assert prepared([people[3].slug]) == [(people[3].name,)]
+    assert compiled == [2, 1]
+
+
+def test_an_empty_list_matches_nothing_without_asking_the_database(db):
+    prepared = PreparedQuery(lambda slugs: Speaker.objects.filter(slug__in=slugs).values_list("name"))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared([]) == []
+    assert len(queries) == 0
+
+
+def test_an_argument_that_does_not_reach_the_sql_as_a_parameter_is_refused(db):
+    # Whatever the first run made of it would stay in the SQL's text, and every later run would answer for it.
+    prepared = PreparedQuery(lambda slug: Speaker.objects.filter(slug__gt="").values_list("pk"))
+
+    with pytest.raises(ValueError, match="must be a parameter of its SQL"):
+        prepared("someone")
+
+
+def test_an_argument_may_stand_in_several_places(make_speaker):
+    make_speaker(name="Ada", slug="ada"), make_speaker(name="ada", slug="lovelace"), make_speaker(name="Bo", slug="bo")
+
+    def by_slug_or_name(text):
+        return Speaker.objects.filter(Q(slug=text) | Q(name=text)).order_by("slug").values_list("slug")
+
+    prepared = PreparedQuery(by_slug_or_name)
+
+    assert prepared("ada") == list(by_slug_or_name("ada")) == [("ada",), ("lovelace",)]
+    assert prepared("Bo") == list(by_slug_or_name("Bo")) == [("bo",)]
+
+
+def test_a_value_of_another_kind_is_refused(db):
+    with pytest.raises(TypeError, match="ints, strings and lists"):
+        PreparedQuery(lambda when: Session.objects.filter(starts_at=when).values_list("pk"))(datetime.now())
+
+
+def test_the_timetables_sessions_are_those_of_the_queryset_with_rooms_and_speakers(make_session, make_workshop):
+    workshop = make_workshop()
+    hall = Room.objects.create(workshop=workshop, name="Hall <A>", slug="hall", kind=RoomKind.PHYSICAL)
+    make_session(workshop=workshop, room=hall, speakers=2)
+    make_session(workshop=workshop, speakers=0, video_url="https://example.org/v")
+    make_session(workshop=make_workshop(), speakers=1)  # another workshop's
+
+    prepared = timetable_sessions(workshop)
+    expected = list(Session.objects.for_timetable(workshop))
+
+    assert [s.pk for s in prepared] == [s.pk for s in expected]
+    for got, wanted in zip(prepared, expected):
+        fields = [field.attname for field in Session._meta.concrete_fields]
+        assert [getattr(got, name) for name in fields] == [getattr(wanted, name) for name in fields]
+        assert got.speaker_list == wanted.speaker_list
+        assert (got.room and (got.room.pk, got.room.name, got.room.kind)) == (
+            wanted.room and (wanted.room.pk, wanted.room.name, wanted.room.kind)
+        )
+    assert prepared[0].room.name == "Hall <A>" and prepared[1].room is None
+
+
+def test_a_workshop_is_found_by_slug_with_its_annotations_or_not_at_all(make_workshop, make_poster):
+    with_posters, without = make_workshop(), make_workshop()
+    make_poster(workshop=with_posters)
+    find = workshop_finder(has_posters=has_posters)
+
+    found = find(with_posters.slug)
+
+    assert found == Workshop.objects.get(slug=with_posters.slug)
+    assert (found.title, found.start_date, found.timezone) == (with_posters.title, with_posters.start_date, "Europe/Berlin")
+    assert found.has_posters is True and find(without.slug).has_posters is False
+    assert find("no-such-workshop") is None
