@@ -173,6 +173,7 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
     person = make_speaker(name=hostile, slug="hostile-person")
     session = make_session(title=hostile, video_provider=hostile)
     session.session_speakers.create(speaker=person, position=0)
+    session.workshop.workshop_organizers.create(speaker=person, position=0)
     room = Room.objects.create(workshop=session.workshop, name=hostile, slug="hostile-room", kind=RoomKind.PHYSICAL)
     poster = make_poster(workshop=session.workshop, title=hostile, spots=[hostile], room=room)
     poster.poster_authors.create(speaker=person, position=0)
@@ -185,6 +186,7 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
         assert '<b x="1">' not in text, url
     timetable = client.get(f"/{slug}/").text
     assert timetable.count(shown) >= 4  # title, star title, video provider, speaker name
+    assert f'Organized by <a href="/{slug}/speakers/hostile-person/">{shown}</a></p>' in timetable
     search = client.get(f"/{slug}/search/?q=x").text
     assert f'<option value="hostile-person">{shown}</option>' in search and f">{shown}</option>" in search
     agenda = client.get(f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text

@@ -1,5 +1,6 @@
 """Production mode: deploy checks, security headers, the health check, and the page cache."""
 
+import json
 import os
 import subprocess
 import sys
@@ -280,3 +281,16 @@ def test_cached_pages_are_still_served_while_the_database_is_away(client, seed, 
         response = client.get("/oppo2021/")
     assert response.status_code == 200 and response["X-Cache"] == "hit"
     assert "Opening Remarks" in response.text
+
+
+def test_static_urls_in_production_are_the_manifests_hashed_names_and_unknown_files_are_refused(tmp_path):
+    from workshop.storage import ProgrammeStaticFilesStorage
+
+    manifest = {"version": "1.1", "hash": "0", "paths": {"css/site.css": "css/site.0123456789ab.css"}}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    storage = ProgrammeStaticFilesStorage(location=tmp_path, base_url="/static/")
+
+    assert [storage.url("css/site.css") for _ in range(2)] == ["/static/css/site.0123456789ab.css"] * 2
+    for _ in range(2):  # refused again, not remembered as something else
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("css/missing.css")

@@ -96,15 +96,25 @@ def choice_options(field):
 PEOPLE_SEPARATOR = '<span aria-hidden="true"> · </span>'
 
 
-def people_links(workshop, people):
-    """A session's speakers or a poster's authors, in order, each linking to their page in this workshop.
-    Built with the standard library's html.escape (what Django's escape() calls) for speed: see rows.py."""
-    links = PEOPLE_SEPARATOR.join(
+def person_links(workshop, people, separator):
+    """Links to each person's page in this workshop, in order. Built with the standard library's html.escape
+    (what Django's escape() calls) for speed: see rows.py."""
+    return separator.join(
         f'<a href="{html.escape(slug_url("speaker-detail", workshop.slug, person.slug))}">'
         f"{html.escape(person.name)}</a>"
         for person in people
     )
+
+
+def people_links(workshop, people):
+    """A session's speakers or a poster's authors."""
+    links = person_links(workshop, people, PEOPLE_SEPARATOR)
     return mark_safe(f'<p class="people">{links}</p>') if links else ""
+
+
+@register.simple_tag(takes_context=True)
+def organizer_links(context, organizers):
+    return mark_safe(person_links(context["workshop"], organizers, ", "))
 
 
 def _time(moment):
