@@ -33,10 +33,10 @@ PAGES = {
     "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 6),  # places for maps, then the page
     "posters, a later page": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/?page=2", 6),
     "poster": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/{p.slug}/", 6),
-    # workshop, people and rooms for the form, then sessions with their speakers, the posters found (counted,
-    # then a page of them) with spots and authors
-    "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 11),  # + each list's people
-    "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 9),
+    # workshop, people (for the form and for matching names) and rooms, then sessions with their speakers, the
+    # posters found (counted, then a page of them) with spots and authors
+    "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 9),
+    "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 7),
     "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 6),
     "programme calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.ics", 5),
     "session calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}.ics", 4),

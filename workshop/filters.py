@@ -17,13 +17,22 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, label="Search")
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *KIND_CHOICES])
-    speaker = forms.ChoiceField(required=False, label="Person")
+    # A choice among the workshop's people, checked against a set: a ChoiceField would normalize and scan its
+    # list of hundreds on every search. The page lists them from people_choices.
+    speaker = forms.CharField(required=False, strip=False, label="Person")
     room = forms.ChoiceField(required=False)
 
     def __init__(self, *args, people=(), rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["speaker"].choices = [("", "Anyone"), *people]
+        self.people_choices = [("", "Anyone"), *people]
+        self._people = {slug for slug, _ in people}
         self.fields["room"].choices = [("", "Any room"), *rooms]
+
+    def clean_speaker(self):
+        slug = self.cleaned_data["speaker"]
+        if slug and slug not in self._people:
+            raise forms.ValidationError("Select a valid choice. That person has no part in this workshop.")
+        return slug
 
     @property
     def is_searching(self):
@@ -36,12 +45,13 @@ class ProgrammeFilter(django_filters.FilterSet):
     speaker = django_filters.CharFilter(method="filter_speaker")
     room = django_filters.CharFilter(field_name="room__slug")
 
-    def __init__(self, data, queryset, form):
+    def __init__(self, data, queryset, form, names):
         super().__init__(data, queryset=queryset)
         self._form = form  # the shared, already built SearchForm
+        self._names = names  # the workshop's people (search.NameIndex), shared too
 
     def filter_text(self, queryset, name, value):
-        return search(queryset, self.people, self.parent_field, value) if value.strip() else queryset
+        return search(queryset, self.people, self.parent_field, value, self._names) if value.strip() else queryset
 
     def filter_speaker(self, queryset, name, value):
         return queryset.filter(pk__in=self.people.filter(speaker__slug=value).values(self.parent_field))

@@ -1,10 +1,13 @@
 """People as one workshop sees them: who appears in it, and how often."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from posters.models import PosterAuthor
 from schedule.models import SessionSpeaker, Speaker, WorkshopOrganizer
+from schedule.prepared import PreparedQuery
 
 
 def _count(rows):
@@ -26,6 +29,20 @@ def appearing_in(workshop):
         )
     )
     return Speaker.objects.filter(pk__in=listed)
+
+
+class Person(NamedTuple):
+    pk: int
+    slug: str
+    name: str
+
+
+_EVERYONE = PreparedQuery(lambda workshop_id: appearing_in(workshop_id).values_list("pk", "slug", "name"))
+
+
+def everyone_in(workshop):
+    """appearing_in(workshop) as Person rows, prepared (schedule/prepared.py): every search lists them all."""
+    return [Person(*row) for row in _EVERYONE(workshop.pk)]
 
 
 def people_of(workshop):

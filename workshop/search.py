@@ -67,23 +67,37 @@ def name_matches(term, name):
     return any(len(wanted & trigrams(word)) / len(wanted) >= NAME_SIMILARITY for word in WORD.findall(name))
 
 
-def search(queryset, people, parent_field, text):
+class NameIndex:
+    """A workshop's people by name, for the words of one search: each word is matched against every name
+    once, whether the sessions, the posters or both are searched."""
+
+    def __init__(self, names):
+        self.names = list(names)  # (person id, name)
+        self._matching = {}
+
+    def matching(self, term):
+        """Ids of the people whose name term matches (name_matches)."""
+        if term not in self._matching:
+            self._matching[term] = [person for person, name in self.names if name_matches(term, name)]
+        return self._matching[term]
+
+
+def search(queryset, people, parent_field, text, index):
     """Rows of queryset that match every word of text, best first.
 
     people is the through model's manager (one row per person and session or poster); parent_field names
-    its link to the rows searched. Names are matched here, among queryset's own people only: a workshop has
-    hundreds, the database may hold tens of thousands, and PostgreSQL would test every one of them (it
-    judges a name test cheaper than the key lookup that would narrow them down).
+    its link to the rows searched; index holds the names of everyone in the workshop (NameIndex). Names are
+    matched here, among the workshop's own people only: the database may hold tens of thousands, and
+    PostgreSQL would test every one of them (it judges a name test cheaper than the key lookup that would
+    narrow them down).
     """
     terms = words(text)
     if not terms:
         return queryset.none()
     own_people = people.filter(**{f"{parent_field}__in": queryset.order_by().values("pk")})
-    names = dict(own_people.order_by().values_list("speaker_id", "speaker__name").distinct())
 
     def named(term):
-        matching = [speaker for speaker, name in names.items() if name_matches(term, name)]
-        return Q(pk__in=own_people.filter(speaker_id__in=matching).values(parent_field))
+        return Q(pk__in=own_people.filter(speaker_id__in=index.matching(term)).values(parent_field))
 
     if connection.vendor != "postgresql":
         for term in terms:

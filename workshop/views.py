@@ -9,12 +9,13 @@ from django.views.generic import ListView, TemplateView
 
 from posters.models import Poster
 from schedule.models import Room, Session, Speaker, Workshop
+from schedule.prepared import PreparedQuery
 from schedule.views import WorkshopPageMixin
 
 from . import people
 from .export_views import agenda_items
 from .filters import PosterFilter, SearchForm, SessionFilter
-from .search import words
+from .search import NameIndex, words
 
 
 class WorkshopListView(ListView):
@@ -66,6 +67,7 @@ class SpeakerDetailView(WorkshopPageMixin, TemplateView):
 
 
 POSTERS_FOUND_PER_PAGE = 20
+ROOM_CHOICES = PreparedQuery(lambda workshop_id: Room.objects.filter(workshop=workshop_id).values_list("slug", "name"))
 
 
 class SearchView(WorkshopPageMixin, TemplateView):
@@ -80,18 +82,16 @@ class SearchView(WorkshopPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         data = self.request.GET if self.request.GET else None
-        everyone = people.alphabetical(people.appearing_in(self.workshop).values_list("slug", "name", named=True))
-        rooms = Room.objects.filter(workshop=self.workshop)
+        everyone = people.alphabetical(people.everyone_in(self.workshop))
         form = SearchForm(
-            data,
-            people=[(person.slug, person.name) for person in everyone],
-            rooms=[(room.slug, room.name) for room in rooms],
+            data, people=[(person.slug, person.name) for person in everyone], rooms=ROOM_CHOICES(self.workshop.pk)
         )
         sessions, posters, poster_count = [], [], 0
         if form.is_bound and form.is_valid() and form.is_searching:
-            sessions = list(SessionFilter(data, Session.objects.for_timetable(self.workshop), form).qs)
+            names = NameIndex((person.pk, person.name) for person in everyone)
+            sessions = list(SessionFilter(data, Session.objects.for_timetable(self.workshop), form, names).qs)
             # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
-            found = PosterFilter(data, Poster.objects.for_listing(self.workshop), form).qs
+            found = PosterFilter(data, Poster.objects.for_listing(self.workshop), form, names).qs
             if not found.ordered:  # no ranking (no words, or no full-text search): by title, page after page
                 found = found.order_by("title", "pk")
             posters = Paginator(found, POSTERS_FOUND_PER_PAGE).get_page(self.request.GET.get("page"))

@@ -80,15 +80,16 @@ def zone_options(zone, workshop):
 
 
 @register.simple_tag
-def choice_options(field):
-    """A form field's options as plain HTML: Django's widget templates cost a millisecond per hundred. Escaped
-    by html.escape, which Django's escape() calls after checking for lazy strings (a person list has hundreds)."""
+def choice_options(field, choices=None):
+    """A form field's options (its choices, or those given) as plain HTML: Django's widget templates cost a
+    millisecond per hundred. Escaped by html.escape, which Django's escape() calls after checking for lazy
+    strings (a person list has hundreds)."""
     value = str(field.value() or "")
     return mark_safe(
         "".join(
             f'<option value="{html.escape(str(key))}"{" selected" if str(key) == value else ""}>'
             f"{html.escape(str(label))}</option>"
-            for key, label in field.field.choices
+            for key, label in (field.field.choices if choices is None else choices)
         )
     )
 
