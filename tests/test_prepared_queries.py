@@ -118,3 +118,21 @@ def test_a_workshop_is_found_by_slug_with_its_annotations_or_not_at_all(make_wor
     assert (found.title, found.start_date, found.timezone) == (with_posters.title, with_posters.start_date, "Europe/Berlin")
     assert found.has_posters is True and find(without.slug).has_posters is False
     assert find("no-such-workshop") is None
+
+
+def test_everyone_in_a_workshop_is_each_speaker_author_and_organizer_once(
+    make_workshop, make_session, make_poster, make_speaker
+):
+    from workshop import people
+
+    session = make_session(speakers=2)
+    workshop = session.workshop
+    both = session.session_speakers.first().speaker
+    make_poster(workshop=workshop, authors=2).poster_authors.create(speaker=both, position=9)
+    workshop.workshop_organizers.create(speaker=make_speaker(name="Only Organizes"), position=0)
+    make_session(workshop=make_workshop(), speakers=1)  # someone of another workshop only
+
+    everyone = people.everyone_in(workshop)
+
+    assert sorted(everyone) == sorted(people.appearing_in(workshop).values_list("pk", "slug", "name"))
+    assert len(everyone) == 5 and len({person.pk for person in everyone}) == 5

@@ -37,11 +37,27 @@ class Person(NamedTuple):
     name: str
 
 
-_EVERYONE = PreparedQuery(lambda workshop_id: appearing_in(workshop_id).values_list("pk", "slug", "name"))
+def _everyone(workshop_id):
+    # Each list joined to its people, then one UNION: PostgreSQL looks each person up by key. Asked for the
+    # people whose key is in the lists, it read all 10,000 of the demo's and planned longer (2.4 ms, not 1.5).
+    person = ("speaker_id", "speaker__slug", "speaker__name")
+    return (
+        SessionSpeaker.objects.filter(session__workshop=workshop_id)
+        .order_by()
+        .values_list(*person)
+        .union(
+            PosterAuthor.objects.filter(poster__workshop=workshop_id).order_by().values_list(*person),
+            WorkshopOrganizer.objects.filter(workshop=workshop_id).order_by().values_list(*person),
+        )
+    )
+
+
+_EVERYONE = PreparedQuery(_everyone)
 
 
 def everyone_in(workshop):
-    """appearing_in(workshop) as Person rows, prepared (schedule/prepared.py): every search lists them all."""
+    """appearing_in(workshop) as Person rows, in no order, prepared (schedule/prepared.py): every search lists
+    them all."""
     return [Person(*row) for row in _EVERYONE(workshop.pk)]
 
 
