@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -7,6 +7,7 @@ from schedule.admin import ConflictWarningsMixin, OrderedPeopleInline, Spreadshe
 from . import rules
 from .models import Poster, PosterAuthor, PosterSpot
 from .resources import PosterResource
+from .restoring import restore_spots
 
 
 class PosterAuthorInline(OrderedPeopleInline):
@@ -32,6 +33,18 @@ class PosterAdmin(ConflictWarningsMixin, SpreadsheetAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("spots", "poster_authors__speaker")
+
+    def restore_parts(self, request, record):
+        super().restore_parts(request, record)
+        labels, clashes = restore_spots(record)
+        if clashes:
+            self.message_user(request, "Spots left as they are: " + " ".join(clashes), messages.WARNING)
+        elif labels is None:
+            self.message_user(request, "Spots left as they are: their history does not reach back to that "
+                                       "version.", messages.WARNING)
+        else:
+            shown = ", ".join(labels) or "no spot"
+            self.message_user(request, f"Spots put back as they were: {shown}.", messages.INFO)
 
     def conflict_queryset(self, workshop_ids):
         return Poster.objects.filter(workshop_id__in=workshop_ids).prefetch_related("spots")

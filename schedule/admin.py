@@ -36,7 +36,12 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
                 record = self.model.history.get(pk=version_id)
                 for name, people in restore_lists(record):
                     self.report_restored_list(request, name, people)
+                self.restore_parts(request, record)
         return response
+
+    def restore_parts(self, request, record):
+        """Put back what else belongs to the version in record (a historical record) and say so: a poster's
+        spots. The lists of people are done for every model."""
 
     def report_restored_list(self, request, name, people):
         if people is None:

@@ -28,14 +28,20 @@ def list_as_of(instance, through, owner, when):
     return [people[pk] for pk in speaker_ids if pk in people]  # a person deleted since cannot come back
 
 
-def restore_lists(record):
-    """Put back the lists of the version in `record` (a historical record of a session, poster or workshop).
-    Returns [(list's verbose name, people restored, or None where the history does not reach back)]."""
+def version_until(record):
+    """The moment at which the rows that belong to the version in `record` (a historical record) stood as
+    they went with it: just before the next version was saved, or now for the latest."""
     instance = record.instance
     later = type(record).objects.filter(
         **{instance._meta.pk.attname: instance.pk}, history_date__gt=record.history_date
     ).order_by("history_date").first()
-    until = later.history_date - JUST_BEFORE if later else timezone.now()
+    return later.history_date - JUST_BEFORE if later else timezone.now()
+
+
+def restore_lists(record):
+    """Put back the lists of the version in `record` (a historical record of a session, poster or workshop).
+    Returns [(list's verbose name, people restored, or None where the history does not reach back)]."""
+    instance, until = record.instance, version_until(record)
     outcomes = []
     for through, owner in lists_of(type(instance)):
         people = list_as_of(instance, through, owner, until)

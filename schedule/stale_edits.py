@@ -52,7 +52,10 @@ class RevisionCheckedForm(forms.ModelForm):
             return cleaned
         model = type(self.instance)
         # Lock the row until the admin's transaction ends, so that no save slips in between check and write.
-        current = model._default_manager.select_for_update().filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+        # Unordered: a model's default ordering may join a nullable link (a poster's room), and PostgreSQL
+        # cannot lock the nullable side of an outer join.
+        locked = model._default_manager.select_for_update().filter(pk=self.instance.pk).order_by()
+        current = locked.values_list("revision", flat=True).first()
         seen = cleaned.get(SEEN_REVISION)
         if current is None or seen == current:
             return cleaned

@@ -40,3 +40,18 @@ def session_form(session, **changes):
         **management("session_speakers"),
     }
     return data | changes
+
+
+def poster_form(poster, **changes):
+    data = {
+        "workshop": poster.workshop_id,
+        "title": poster.title,
+        "slug": poster.slug,
+        "abstract": poster.abstract,
+        "room": poster.room_id or "",
+        **(instant("starts_at", poster.starts_at) if poster.starts_at else {"starts_at_0": "", "starts_at_1": ""}),
+        **(instant("ends_at", poster.ends_at) if poster.ends_at else {"ends_at_0": "", "ends_at_1": ""}),
+        "spotlight": poster.spotlight_id or "",
+        "seen_revision": str(poster.revision) if poster.pk else "",
+    }
+    return data | changes
