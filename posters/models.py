@@ -25,7 +25,7 @@ class PosterQuerySet(models.QuerySet):
     def for_listing(self, workshop):
         return (
             self.filter(workshop=workshop)
-            .select_related("room", "spotlight")
+            .select_related("room")
             .order_by()
             .prefetch_related("spots")
             .with_authors()

@@ -57,7 +57,8 @@ class PosterDetailView(WorkshopPageMixin, DetailView):
     context_object_name = "poster"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Poster.objects.for_listing(self.workshop), slug=self.kwargs["slug"])
+        listed = Poster.objects.for_listing(self.workshop).select_related("spotlight")
+        return get_object_or_404(listed, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         poster = self.object

@@ -50,8 +50,12 @@ class ProgrammeFilter(django_filters.FilterSet):
         self._form = form  # the shared, already built SearchForm
         self._names = names  # the workshop's people (search.NameIndex), shared too
 
+    ties = None  # how rows of equal rank are ordered: the model's ordering unless said
+
     def filter_text(self, queryset, name, value):
-        return search(queryset, self.people, self.parent_field, value, self._names) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        return search(queryset, self.people, self.parent_field, value, self._names, self.ties)
 
     def filter_speaker(self, queryset, name, value):
         return queryset.filter(pk__in=self.people.filter(speaker__slug=value).values(self.parent_field))
@@ -72,6 +76,9 @@ class SessionFilter(ProgrammeFilter):
 class PosterFilter(ProgrammeFilter):
     people = PosterAuthor.objects
     parent_field = "poster"
+    # A poster's ordering within one workshop, without joining the workshop twice (Poster.Meta.ordering
+    # starts with the workshop, and so does its room's).
+    ties = ("room__position", "room__name", "title")
 
     class Meta:
         model = Poster

@@ -82,11 +82,12 @@ class NameIndex:
         return self._matching[term]
 
 
-def search(queryset, people, parent_field, text, index):
+def search(queryset, people, parent_field, text, index, ties=None):
     """Rows of queryset that match every word of text, best first.
 
     people is the through model's manager (one row per person and session or poster); parent_field names
-    its link to the rows searched; index holds the names of everyone in the workshop (NameIndex). Names are
+    its link to the rows searched; index holds the names of everyone in the workshop (NameIndex); ties orders
+    rows of equal rank (the model's ordering unless given). Names are
     matched here, among the workshop's own people only: the database may hold tens of thousands, and
     PostgreSQL would test every one of them (it judges a name test cheaper than the key lookup that would
     narrow them down).
@@ -107,4 +108,4 @@ def search(queryset, people, parent_field, text, index):
     for term in terms:
         queryset = queryset.filter(Q(document=SearchQuery(term, config=SEARCH_CONFIG)) | named(term))
     ranked = SearchRank(StoredDocument(), SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain"))
-    return queryset.annotate(rank=ranked).order_by(F("rank").desc(), *queryset.model._meta.ordering, "pk")
+    return queryset.annotate(rank=ranked).order_by(F("rank").desc(), *(ties or queryset.model._meta.ordering), "pk")
