@@ -58,13 +58,22 @@ def trigrams(word):
     return frozenset(padded[index : index + 3] for index in range(len(padded) - 2))
 
 
+# Names come from the database and recur from search to search; bounded all the same.
+@lru_cache(maxsize=65_536)
+def name_words(name):
+    """The name casefolded, and each of its words' trigrams."""
+    folded = name.casefold()
+    return folded, tuple(trigrams(word) for word in WORD.findall(folded))
+
+
 def name_matches(term, name):
     """term is part of the name, or close to one of its words: pg_trgm's word similarity, per word."""
-    name = name.casefold()
-    if term in name:
+    folded, words_trigrams = name_words(name)
+    if term in folded:
         return True
     wanted = trigrams(term)
-    return any(len(wanted & trigrams(word)) / len(wanted) >= NAME_SIMILARITY for word in WORD.findall(name))
+    enough = NAME_SIMILARITY * len(wanted)
+    return any(len(wanted & found) >= enough for found in words_trigrams)
 
 
 class NameIndex:
