@@ -7,7 +7,7 @@ from schedule.admin import ConflictWarningsMixin, OrderedPeopleInline, Spreadshe
 from . import rules
 from .models import Poster, PosterAuthor, PosterSpot
 from .resources import PosterResource
-from .restoring import restore_spots
+from .restoring import restore_spots, standing_clashes
 
 
 class PosterAuthorInline(OrderedPeopleInline):
@@ -45,6 +45,9 @@ class PosterAdmin(ConflictWarningsMixin, SpreadsheetAdmin):
         else:
             shown = ", ".join(labels) or "no spot"
             self.message_user(request, f"Spots put back as they were: {shown}.", messages.INFO)
+        standing = standing_clashes(record.instance)
+        if standing:
+            self.message_user(request, "Check the spots: " + " ".join(standing), messages.WARNING)
 
     def conflict_queryset(self, workshop_ids):
         return Poster.objects.filter(workshop_id__in=workshop_ids).prefetch_related("spots")

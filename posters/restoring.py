@@ -44,3 +44,10 @@ def restore_spots(record):
         if label not in current:
             PosterSpot.objects.create(poster=poster, label=label)
     return labels, []
+
+
+def standing_clashes(poster):
+    """What the rules say of the poster's spots as they stand: spots left in place may clash in the room
+    the restore just put back."""
+    spots = PosterSpot.objects.filter(poster=poster)
+    return [problem for spot in spots for problem in spot_problems(spot).get("label", [])]

@@ -155,6 +155,14 @@ class Room(Revised):
     natural_key.dependencies = ["schedule.workshop"]
 
 
+_ROOM_CHOICES = PreparedQuery(lambda workshop_id: Room.objects.filter(workshop=workshop_id).values_list("slug", "name"))
+
+
+def room_choices(workshop):
+    """(slug, name) of the workshop's rooms in order, prepared (prepared.py): every search offers them."""
+    return _ROOM_CHOICES(workshop.pk)
+
+
 class SessionKind(models.TextChoices):
     OPENING = "opening", "Opening"
     INVITED_TALK = "invited_talk", "Invited talk"
@@ -292,10 +300,10 @@ def _people_query(through, owner_field):
     )
 
 
-def people_lists(through, owner_field, owner_ids):
+def people_lists(through, owner_field, owner_ids, using=DEFAULT_DB_ALIAS):
     """{owner id: [PersonLink, ...] in list order} for an ordered list (OrderedPerson), in one query."""
     lists = {owner_id: [] for owner_id in owner_ids}
-    for owner_id, *person in _people_query(through, owner_field)(list(lists)):
+    for owner_id, *person in _people_query(through, owner_field)(list(lists), using=using):
         lists[owner_id].append(PersonLink(*person))
     return lists
 
@@ -317,14 +325,14 @@ class WithPeople(ModelIterable):
         return clone
 
     @classmethod
-    def attach_lists(cls, rows):
-        lists = people_lists(cls.through, cls.owner_field, [row.pk for row in rows])
+    def attach_lists(cls, rows, using=DEFAULT_DB_ALIAS):
+        lists = people_lists(cls.through, cls.owner_field, [row.pk for row in rows], using=using)
         for row in rows:
             setattr(row, cls.attribute, lists[row.pk])
         return rows
 
     def __iter__(self):
-        return iter(self.attach_lists(list(super().__iter__())))
+        return iter(self.attach_lists(list(super().__iter__()), using=self.queryset.db))
 
 
 class SessionSpeaker(OrderedPerson):
@@ -372,7 +380,7 @@ class SessionsWithSpeakers(WithPeople):
 _SESSION_FIELDS = [field.attname for field in Session._meta.concrete_fields]
 _ROOM_FIELDS = [field.attname for field in Room._meta.concrete_fields]
 _TIMETABLE_ROWS = PreparedQuery(
-    lambda workshop_id: Session.objects.filter(workshop=workshop_id).values_list(
+    lambda workshop_id: Session.objects.for_timetable(workshop_id).values_list(
         *_SESSION_FIELDS, *(f"room__{name}" for name in _ROOM_FIELDS)
     )
 )
@@ -386,4 +394,4 @@ def timetable_sessions(workshop, using=DEFAULT_DB_ALIAS):
         session = Session.from_db(using, _SESSION_FIELDS, row[:cut])
         session.room = Room.from_db(using, _ROOM_FIELDS, row[cut:]) if session.room_id is not None else None
         sessions.append(session)
-    return SessionsWithSpeakers.attach_lists(sessions)
+    return SessionsWithSpeakers.attach_lists(sessions, using=using)

@@ -404,6 +404,25 @@ def test_a_spot_another_poster_stands_on_now_is_not_taken_back_and_said_so(admin
     assert "Spots left as they are: Spot A1 in room “Poster hall” is already taken by “Newcomer”." in page.text
 
 
+def test_spots_left_in_place_are_checked_in_the_room_the_restore_puts_back(admin_client, make_poster):
+    workshop = make_poster().workshop
+    one, two = (Room.objects.create(workshop=workshop, name=f"Hall {n}", slug=f"hall-{n}") for n in (1, 2))
+    poster = make_poster(workshop=workshop, title="First title", room=one, spots=["A1"])
+    poster.title, poster.room = "Moved", two
+    poster.save()
+    spot = poster.spots.get()
+    spot.label = "B1"
+    spot.save()
+    make_poster(workshop=workshop, title="Newcomer", room=one, spots=["A1"])
+    make_poster(workshop=workshop, title="Neighbour", room=one, spots=["B1"])
+
+    page = restore_poster(admin_client, poster, poster.history.order_by("history_date").first())
+
+    assert Poster.objects.get(pk=poster.pk).room == one and spot_labels(poster) == ["B1"]
+    assert "Spots left as they are: Spot A1 in room “Hall 1” is already taken by “Newcomer”." in page.text
+    assert "Check the spots: Spot B1 in room “Hall 1” is already taken by “Neighbour”." in page.text
+
+
 def test_spots_older_than_their_history_are_left_alone_and_said_so(admin_client, make_poster):
     poster = make_poster(title="First title", spots=["A1"])
     poster.title = "Second title"

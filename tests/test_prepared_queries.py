@@ -81,6 +81,34 @@ def test_an_argument_may_stand_in_several_places(make_speaker):
     assert prepared("Bo") == list(by_slug_or_name("Bo")) == [("bo",)]
 
 
+@pytest.mark.parametrize("lookup", ["name__icontains", "name__iexact", "name__startswith"])
+def test_a_lookup_that_rewrites_its_argument_is_refused_never_answered_wrongly(make_speaker, lookup):
+    # LIKE wraps and escapes the value (iexact too, on SQLite): the first run's rewritten stand-in would stay
+    # in every later run. Where a database passes the value as it is, the answers must be the ORM's.
+    make_speaker(name="a_b"), make_speaker(name="axb"), make_speaker(name="A_B and more")
+
+    def build(text):
+        return Speaker.objects.filter(**{lookup: text}).order_by("name").values_list("name")
+
+    prepared = PreparedQuery(build)
+    try:
+        answers = [prepared(text) for text in ("a_b", "axb", "A_B")]
+    except ValueError as refused:
+        assert "rewrites its argument" in str(refused) or "must be a parameter" in str(refused)
+        assert lookup != "name__iexact" or connection.vendor == "sqlite"
+    else:
+        assert lookup == "name__iexact" and connection.vendor == "postgresql"
+        assert answers == [list(build(text)) for text in ("a_b", "axb", "A_B")]
+
+
+@pytest.mark.parametrize("flavour", [{"flat": True}, {"named": True}])
+def test_only_plain_values_list_rows_are_prepared(db, flavour):
+    prepared = PreparedQuery(lambda slug: Speaker.objects.filter(slug=slug).values_list("pk", **flavour))
+
+    with pytest.raises(TypeError, match="values_list"):
+        prepared("someone")
+
+
 def test_a_value_of_another_kind_is_refused(db):
     with pytest.raises(TypeError, match="ints, strings and lists"):
         PreparedQuery(lambda when: Session.objects.filter(starts_at=when).values_list("pk"))(datetime.now())

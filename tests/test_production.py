@@ -102,11 +102,46 @@ def test_a_connection_the_server_ended_is_replaced_before_the_next_query(transac
     deadline = time.monotonic() + 10
     while connection.is_usable() and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert not connection.is_usable()
     connection.health_check_enabled, connection.health_check_done = True, False  # as a new request starts
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != ended
+
+
+class NoStatements:
+    """A database connection that refuses to run anything and otherwise is the one it wraps."""
+
+    def __init__(self, wrapped):
+        self._wrapped = wrapped
+
+    def cursor(self, *args, **kwargs):
+        raise AssertionError("the health check sent a statement")
+
+    def __getattr__(self, name):
+        return getattr(self._wrapped, name)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own connection health check")
+def test_the_health_check_of_a_healthy_connection_sends_nothing_and_a_failed_transaction_fails_it(db):
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        other.ensure_connection()
+        raw = other.connection
+        other.connection = NoStatements(raw)
+        assert other.is_usable()  # Django's own check would have sent SELECT 1
+        other.connection = raw
+        raw.autocommit = False
+        with raw.cursor() as cursor, pytest.raises(other.Database.Error):
+            cursor.execute("SELECT 1/0")
+        assert not other.is_usable()  # a failed transaction: SELECT 1 would fail too
+        raw.rollback()
+        assert other.is_usable()
+    finally:
+        other.close()
 
 
 def test_health_check_answers_503_when_the_database_does_not(client, db, monkeypatch):

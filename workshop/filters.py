@@ -30,8 +30,10 @@ class SearchForm(forms.Form):
 
     def clean_speaker(self):
         slug = self.cleaned_data["speaker"]
-        if slug and slug not in self._people:
-            raise forms.ValidationError("Select a valid choice. That person has no part in this workshop.")
+        if slug and slug not in self._people:  # worded as ChoiceField words it
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
+            )
         return slug
 
     @property

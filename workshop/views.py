@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from posters.models import Poster
-from schedule.models import Room, Session, Speaker, Workshop
-from schedule.prepared import PreparedQuery
+from schedule.models import Session, Speaker, Workshop, room_choices
 from schedule.views import WorkshopPageMixin
 
 from . import people
@@ -67,7 +66,6 @@ class SpeakerDetailView(WorkshopPageMixin, TemplateView):
 
 
 POSTERS_FOUND_PER_PAGE = 20
-ROOM_CHOICES = PreparedQuery(lambda workshop_id: Room.objects.filter(workshop=workshop_id).values_list("slug", "name"))
 
 
 class SearchView(WorkshopPageMixin, TemplateView):
@@ -84,7 +82,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
         data = self.request.GET if self.request.GET else None
         everyone = people.alphabetical(people.everyone_in(self.workshop))
         form = SearchForm(
-            data, people=[(person.slug, person.name) for person in everyone], rooms=ROOM_CHOICES(self.workshop.pk)
+            data, people=[(person.slug, person.name) for person in everyone], rooms=room_choices(self.workshop)
         )
         sessions, posters, poster_count = [], [], 0
         if form.is_bound and form.is_valid() and form.is_searching:

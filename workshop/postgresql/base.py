@@ -6,13 +6,19 @@ restarts, is told to terminate a backend, or dies takes the connection down by s
 closing the socket; either way the socket becomes readable while no query is under way, which an idle,
 healthy connection never is. So the check asks the operating system (poll, no waiting) instead of the
 server. A false alarm (the server reporting a changed setting to an idle connection) costs a reconnect,
-never a failed request. A peer that vanishes without a word is not seen, as SELECT 1 would not see it
-either until TCP gave up.
+never a failed request. A connection left in a failed or unfinished statement, which SELECT 1 would have
+failed on, is told apart by libpq's transaction status. A peer that vanishes without a word (a firewall
+dropping idle connections silently) is not seen: the next query fails, that request is answered 503, and
+the connection is replaced; DJANGO_CONN_MAX_AGE bounds how long a connection sits idle.
 """
 
 import select
 
 from django.db.backends.postgresql import base
+
+# libpq's transaction status (PQtransactionStatus), as psycopg2 and psycopg 3 both report it: idle, or
+# idle inside a transaction. Not: a statement under way, a failed transaction, a broken connection.
+READY = {0, 2}
 
 
 def has_news(fileno):
@@ -27,6 +33,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.connection is None or self.connection.closed:
             return False
         try:
-            return not has_news(self.connection.fileno())
+            return self.connection.info.transaction_status in READY and not has_news(self.connection.fileno())
         except (OSError, ValueError, base.Database.Error):
             return False

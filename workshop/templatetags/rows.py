@@ -69,7 +69,7 @@ def session_row(context, session, is_now=False, is_next=False, show_date=False, 
 
 @register.simple_tag(takes_context=True)
 def poster_row(context, poster, show_room=False):
-    """Needs the poster's spots, authors, room and spotlight preloaded (Poster.objects.for_listing)."""
+    """Needs the poster's spots, authors and room preloaded (Poster.objects.for_listing)."""
     workshop = context["workshop"]
     slug, title = escape(poster.slug), escape(poster.title)
     spots = " and ".join(f'<span class="spot-label">{escape(spot.label)}</span>' for spot in poster.spots.all())
