@@ -77,7 +77,7 @@ def git_state():
     """HEAD and how many files differ from it outside bench/ (the version measured, roughly)."""
     def git(*args):
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return done.stdout.strip() if done.returncode == 0 else ""
+        return done.stdout.rstrip() if done.returncode == 0 else ""  # porcelain lines start with a space
 
     dirty = [line for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/")]
     return {"head": git("rev-parse", "--short", "HEAD") or "?", "dirty": len(dirty)}

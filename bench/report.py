@@ -272,7 +272,8 @@ def write(results, path):
            "one version. Rerun when the tree is quiet." if results.get("changed_files") else
            "No application file changed during the run."),
         f"- Database `{plan.DATABASE}` (dropped and recreated): migrations, `load_workshop {plan.SEED_FIXTURE}` "
-        f"and `generate_demo {' '.join(plan.DEMO_ARGS)}`; then `collectstatic`."
+        f"and `generate_demo {' '.join(plan.DEMO_ARGS)}`; then `VACUUM ANALYZE` (planner statistics, as a "
+        "running site has them) and `collectstatic`."
         + (" PostgreSQL was down when the run began and was started first." if results.get("postgres_was_started")
            else ""),
         "- gunicorn with the project's `gunicorn.conf.py` (via `bench/gunicorn_bench.py`: access log and control "
