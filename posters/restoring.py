@@ -29,11 +29,7 @@ def restore_spots(record):
     labels = spots_as_of(poster, version_until(record))
     if labels is None:
         return None, []
-    clashes = [
-        problem
-        for label in labels
-        for problem in spot_problems(PosterSpot(poster=poster, label=label)).get("label", [])
-    ]
+    clashes = _clashes(poster, labels)
     if clashes:
         return labels, clashes
     current = {spot.label: spot for spot in PosterSpot.objects.filter(poster=poster)}
@@ -46,8 +42,14 @@ def restore_spots(record):
     return labels, []
 
 
+def _clashes(poster, labels):
+    """What the rules say of the poster standing on these spots in its room."""
+    spots = (PosterSpot(poster=poster, label=label) for label in labels)
+    return [problem for spot in spots for problem in spot_problems(spot).get("label", [])]
+
+
 def standing_clashes(poster):
     """What the rules say of the poster's spots as they stand: spots left in place may clash in the room
     the restore just put back."""
-    spots = PosterSpot.objects.filter(poster=poster)
-    return [problem for spot in spots for problem in spot_problems(spot).get("label", [])]
+    poster = Poster.objects.select_related("room").get(pk=poster.pk)  # as saved, not as the version says
+    return _clashes(poster, PosterSpot.objects.filter(poster=poster).values_list("label", flat=True))
