@@ -53,6 +53,21 @@ FLOOR_PATH = "/healthz"
 TWIN_OF = MEASURED[0]  # the static file is a copy of the seed's timetable: same bytes, served by whitenoise
 
 
+# Search with the words changing from request to request: a single query repeated could flatter it (the
+# names a word matches are remembered per process). Topics, abstract words, people's names, filters.
+VARIED_SEARCH_QUERIES = [
+    "double+descent", "kernels", "implicit+regularization", "phase+transition", "feature+learning",
+    "gradient+descent+dynamics", "label+noise", "random+matrix+theory", "sample+complexity+bounds", "attention",
+    "scaling+width", "sparsity+pruning", "privacy", "calibration+error", "transformers+memorization",
+    "benchmark+results", "convex+loss", "linear+networks", "nonlinear+features", "stochastic+gradient",
+    "Hopper", "Nakamura", "Grace+Turing", "Okafor+kernels", "Larsen+learning", "Schmidt", "Mensah+descent",
+    "robustness", "interpolation+regime", "diffusion+models", "fairness", "bandits", "representation+learning",
+    "overparameterization", "empirical+risk", "test+error", "deep+networks+generalization",
+    "kernels&kind=spotlight", "descent&kind=poster", "learning&kind=invited_talk",
+]
+VARIED_SEARCHES = [f"/{DEMO}/search/?q={query}" for query in VARIED_SEARCH_QUERIES]
+
+
 def mixed_workload():
     """Paths for the load and fault scenarios: every page kind, the seed and four demo workshops."""
     paths = [page.path for page in MEASURED]

@@ -70,9 +70,10 @@ def warm_up(server, paths, workers=2, tries=30):
     return seen
 
 
-def measure(server, path, *, seconds=plan.PAGE_SECONDS, connections=plan.PAGE_CONNECTIONS):
-    result = wrk.run(server.base_url, [path], seconds=seconds, connections=connections, threads=plan.THREADS,
-                     timeout_s=plan.TIMEOUT_SECONDS)
+def measure(server, path, *, seconds=plan.PAGE_SECONDS, connections=plan.PAGE_CONNECTIONS, paths=None):
+    """One path, or several in turn (paths; then path names them in the printout)."""
+    result = wrk.run(server.base_url, paths or [path], seconds=seconds, connections=connections,
+                     threads=plan.THREADS, timeout_s=plan.TIMEOUT_SECONDS)
     drained = probe.wait_idle(server.base_url)  # the next run must not start behind this one's leftovers
     print(f"  {path:<75} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f}  p99 {result.p99_ms:7.1f} ms"
           f"  errors {result.errors}  hits {result.cache.get('hit', 0)}/{result.requests}"
@@ -164,6 +165,9 @@ def main():
             (page.path, measure(uncached, page.path, connections=1, seconds=plan.SERVICE_TIME_SECONDS))
             for page in plan.MEASURED if page.kind == "search"
         ]
+        results["varied_search"] = measure(
+            uncached, f"{len(plan.VARIED_SEARCHES)} searches of /{plan.DEMO}/ in turn", paths=plan.VARIED_SEARCHES
+        )
 
         step("3. cached: gunicorn with the page cache on (locmem), warmed")
         cached = app.Server("cached", app.production_env(postgres.url(plan.DATABASE), cache_seconds=3600))

@@ -51,15 +51,15 @@ class RoomMap:
 
 def room_map(room, posters, highlight=()):
     """The grid for one room. Every letter row spans columns 0 … the largest number used in the room,
-    so an empty spot shows as empty rather than vanishing."""
+    so an empty spot shows as empty rather than vanishing. posters: with spot_labels (attach_spot_labels)."""
     placed = {}
     off_grid = []
     for poster in posters:
-        for spot in poster.spots.all():
-            if GRID_LABEL.match(spot.label):
-                placed[spot.label.upper()] = poster
+        for label in poster.spot_labels:
+            if GRID_LABEL.match(label):
+                placed[label.upper()] = poster
             else:
-                off_grid.append((spot.label, poster))
+                off_grid.append((label, poster))
     if not placed:
         return RoomMap(room=room, off_grid=sorted(off_grid, key=lambda item: spot_sort_key(item[0])))
     parsed = [GRID_LABEL.match(label) for label in placed]

@@ -2,7 +2,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -16,20 +16,18 @@ from schedule.models import (
     Speaker,
     WithPeople,
     Workshop,
+    columns_with_room,
+    instances_with_room,
 )
+from schedule.prepared import AmongIds, PreparedQuery, ids_text
 
 from . import rules
 
 
 class PosterQuerySet(models.QuerySet):
     def for_listing(self, workshop):
-        return (
-            self.filter(workshop=workshop)
-            .select_related("room")
-            .order_by()
-            .prefetch_related("spots")
-            .with_authors()
-        )
+        """Posters as lists show them: each with its room, poster.author_list and poster.spot_labels."""
+        return PostersAsListed.attach_to(self.filter(workshop=workshop).select_related("room").order_by())
 
     def with_authors(self):
         """poster.author_list: its authors in order, as PersonLinks (see schedule.models.WithPeople)."""
@@ -147,3 +145,45 @@ class PosterAuthor(OrderedPerson):
 
 class PostersWithAuthors(WithPeople):
     through, owner_field, attribute = PosterAuthor, "poster", "author_list"
+
+
+class PostersAsListed(PostersWithAuthors):
+    """Posters with their authors and their spots' labels (attach_spot_labels)."""
+
+    @classmethod
+    def attach_lists(cls, rows, using=DEFAULT_DB_ALIAS):
+        return attach_spot_labels(super().attach_lists(rows, using=using), using=using)
+
+
+# Ids as one parameter (AmongIds): pages ask for a page of posters, or for all of a workshop's.
+_SPOT_LABELS = PreparedQuery(
+    lambda ids: PosterSpot.objects.filter(AmongIds("poster_id", ids)).order_by("poster_id", "label").values_list(
+        "poster_id", "label"
+    )
+)
+
+
+def attach_spot_labels(posters, using=DEFAULT_DB_ALIAS):
+    """Set poster.spot_labels, the labels of its spots in order, on each poster, in one query."""
+    labels = {poster.pk: [] for poster in posters}
+    if labels:
+        for poster_id, label in _SPOT_LABELS(ids_text(labels), using=using):
+            labels[poster_id].append(label)
+    for poster in posters:
+        poster.spot_labels = labels[poster.pk]
+    return posters
+
+
+_LISTED_ROWS = PreparedQuery(
+    lambda workshop_id, ids: Poster.objects.filter(AmongIds("pk", ids), workshop_id=workshop_id)
+    .order_by()
+    .values_list(*columns_with_room(Poster))
+)
+
+
+def listed_posters(workshop, ids, using=DEFAULT_DB_ALIAS):
+    """The workshop's posters among ids, in the order of ids, as Poster.objects.for_listing gives them;
+    prepared (schedule/prepared.py): search and the poster list show a page of posters on every request."""
+    rows = _LISTED_ROWS(workshop.pk, ids_text(ids), using=using) if ids else []
+    found = {poster.pk: poster for poster in instances_with_room(Poster, rows, using=using)}
+    return PostersAsListed.attach_lists([found[pk] for pk in ids if pk in found], using=using)

@@ -7,12 +7,11 @@ from django.views.generic import DetailView, TemplateView
 from schedule.views import WorkshopPageMixin
 
 from .maps import room_map, spot_sort_key
-from .models import Poster
+from .models import Poster, attach_spot_labels, listed_posters
 
 
 def first_spot_key(poster):
-    labels = [spot.label for spot in poster.spots.all()]
-    return min((spot_sort_key(label) for label in labels), default=(2, "", 0, poster.title))
+    return min((spot_sort_key(label) for label in poster.spot_labels), default=(2, "", 0, poster.title))
 
 
 def by_room(posters):
@@ -34,20 +33,21 @@ class PosterListView(WorkshopPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # Every poster's place, lightly, for the order and the maps; full rows only for the page shown.
-        placed = list(
-            Poster.objects.filter(workshop=self.workshop)
-            .select_related("room")
-            .prefetch_related("spots")
-            .only("pk", "slug", "title", "room", "workshop_id")
+        placed = attach_spot_labels(
+            list(
+                Poster.objects.filter(workshop=self.workshop)
+                .select_related("room")
+                .only("pk", "slug", "title", "room", "workshop_id")
+            )
         )
         placed_by_room = by_room(placed)
         ordered = [poster for _, group in placed_by_room for poster in group]
         page = Paginator(ordered, POSTERS_PER_PAGE).get_page(self.request.GET.get("page"))
-        shown = {p.pk: p for p in Poster.objects.for_listing(self.workshop).filter(pk__in=[p.pk for p in page])}
+        shown = listed_posters(self.workshop, [p.pk for p in page])
         maps = {room.pk if room else None: room_map(room, room_posters) for room, room_posters in placed_by_room}
         rooms = [
             (room, room_posters, maps.get(room.pk if room else None))
-            for room, room_posters in by_room([shown[p.pk] for p in page])
+            for room, room_posters in by_room(shown)
         ]
         return super().get_context_data(rooms=rooms, poster_count=len(placed), page_obj=page, **kwargs)
 
@@ -62,10 +62,10 @@ class PosterDetailView(WorkshopPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         poster = self.object
-        labels = {spot.label.upper() for spot in poster.spots.all()}
+        labels = {label.upper() for label in poster.spot_labels}
         neighbours = []
         if poster.room_id:
-            neighbours = list(Poster.objects.filter(workshop=self.workshop, room=poster.room_id).prefetch_related("spots"))
+            neighbours = attach_spot_labels(list(Poster.objects.filter(workshop=self.workshop, room=poster.room_id)))
         return super().get_context_data(
             room_map=room_map(poster.room, neighbours, highlight=labels) if poster.room_id else None, **kwargs
         )

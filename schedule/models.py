@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import rules
-from .prepared import PreparedQuery
+from .prepared import AmongIds, PreparedQuery, ids_text
 from .timezones import validate_zone_name, zone
 
 
@@ -294,7 +294,7 @@ class PersonLink(NamedTuple):
 @lru_cache(maxsize=None)
 def _people_query(through, owner_field):
     return PreparedQuery(
-        lambda owner_ids: through.objects.filter(**{f"{owner_field}__in": owner_ids})
+        lambda owner_ids: through.objects.filter(AmongIds(owner_field, owner_ids))
         .order_by(owner_field, "position", "id")
         .values_list(owner_field, "speaker__slug", "speaker__name", "speaker__affiliation")
     )
@@ -303,8 +303,9 @@ def _people_query(through, owner_field):
 def people_lists(through, owner_field, owner_ids, using=DEFAULT_DB_ALIAS):
     """{owner id: [PersonLink, ...] in list order} for an ordered list (OrderedPerson), in one query."""
     lists = {owner_id: [] for owner_id in owner_ids}
-    for owner_id, *person in _people_query(through, owner_field)(list(lists), using=using):
-        lists[owner_id].append(PersonLink(*person))
+    if lists:
+        for owner_id, *person in _people_query(through, owner_field)(ids_text(lists), using=using):
+            lists[owner_id].append(PersonLink(*person))
     return lists
 
 
@@ -377,21 +378,47 @@ class SessionsWithSpeakers(WithPeople):
     through, owner_field, attribute = SessionSpeaker, "session", "speaker_list"
 
 
-_SESSION_FIELDS = [field.attname for field in Session._meta.concrete_fields]
-_ROOM_FIELDS = [field.attname for field in Room._meta.concrete_fields]
+def _fields(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def columns_with_room(model):
+    """The columns of a prepared query (prepared.py) whose rows instances_with_room reads: the model's own,
+    then its room's."""
+    return [*_fields(model), *(f"room__{name}" for name in _fields(Room))]
+
+
+def instances_with_room(model, rows, using=DEFAULT_DB_ALIAS):
+    """Instances of model from rows of columns_with_room(model), each with its room as select_related sets it."""
+    fields, room_fields = _fields(model), _fields(Room)
+    cut, made = len(fields), []
+    for row in rows:
+        instance = model.from_db(using, fields, row[:cut])
+        instance.room = Room.from_db(using, room_fields, row[cut:]) if instance.room_id is not None else None
+        made.append(instance)
+    return made
+
+
 _TIMETABLE_ROWS = PreparedQuery(
-    lambda workshop_id: Session.objects.for_timetable(workshop_id).values_list(
-        *_SESSION_FIELDS, *(f"room__{name}" for name in _ROOM_FIELDS)
-    )
+    lambda workshop_id: Session.objects.for_timetable(workshop_id).values_list(*columns_with_room(Session))
+)
+_ROWS_AMONG = PreparedQuery(
+    lambda workshop_id, ids: Session.objects.for_timetable(workshop_id)
+    .filter(AmongIds("pk", ids))
+    .order_by()
+    .values_list(*columns_with_room(Session))
 )
 
 
 def timetable_sessions(workshop, using=DEFAULT_DB_ALIAS):
     """list(Session.objects.for_timetable(workshop)), prepared (prepared.py): the timetable and the exports read
     a workshop's whole programme on every request. Each session's room is the select_related one would be."""
-    sessions, cut = [], len(_SESSION_FIELDS)
-    for row in _TIMETABLE_ROWS(workshop.pk, using=using):
-        session = Session.from_db(using, _SESSION_FIELDS, row[:cut])
-        session.room = Room.from_db(using, _ROOM_FIELDS, row[cut:]) if session.room_id is not None else None
-        sessions.append(session)
+    sessions = instances_with_room(Session, _TIMETABLE_ROWS(workshop.pk, using=using), using=using)
     return SessionsWithSpeakers.attach_lists(sessions, using=using)
+
+
+def sessions_among(workshop, ids, using=DEFAULT_DB_ALIAS):
+    """The workshop's sessions among ids, in the order of ids, as timetable_sessions gives them."""
+    rows = _ROWS_AMONG(workshop.pk, ids_text(ids), using=using) if ids else []
+    found = {session.pk: session for session in instances_with_room(Session, rows, using=using)}
+    return SessionsWithSpeakers.attach_lists([found[pk] for pk in ids if pk in found], using=using)

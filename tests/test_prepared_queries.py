@@ -4,11 +4,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
 from schedule.models import Room, RoomKind, Session, Speaker, Workshop, timetable_sessions, workshop_finder
-from schedule.prepared import PreparedQuery
+from schedule.prepared import AmongIds, PreparedQuery, ids_text
 from schedule.views import has_posters
 
 
@@ -164,3 +165,66 @@ def test_everyone_in_a_workshop_is_each_speaker_author_and_organizer_once(
 
     assert sorted(everyone) == sorted(people.appearing_in(workshop).values_list("pk", "slug", "name"))
     assert len(everyone) == 5 and len({person.pk for person in everyone}) == 5
+
+
+def test_ids_given_as_one_parameter_find_those_rows_whatever_their_number(make_speaker):
+    people = [make_speaker() for _ in range(5)]
+    compiled = []
+
+    def build(ids):
+        compiled.append(ids)
+        return Speaker.objects.filter(AmongIds("pk", ids)).order_by("pk").values_list("slug")
+
+    prepared = PreparedQuery(build)
+
+    for chosen in (people[:1], people[1:4], people):
+        assert prepared(ids_text(person.pk for person in chosen)) == [(person.slug,) for person in chosen]
+    assert prepared(ids_text([])) == []
+    assert len(compiled) == 1
+
+
+def test_an_absent_argument_leaves_its_condition_out(make_speaker):
+    make_speaker(name="Ada", slug="ada"), make_speaker(name="Bo", slug="bo")
+
+    def build(slug):
+        found = Speaker.objects.order_by("slug")
+        return (found.filter(slug=slug) if slug is not None else found).values_list("slug")
+
+    prepared = PreparedQuery(build)
+
+    assert prepared("bo") == [("bo",)]
+    assert prepared(None) == [("ada",), ("bo",)]
+    assert prepared("ada") == [("ada",)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements prepared on the server are PostgreSQL's")
+def test_on_postgresql_the_sql_is_prepared_on_the_server_once_per_connection(make_speaker):
+    speaker = make_speaker()
+    prepared = PreparedQuery(lambda slug: Speaker.objects.filter(slug=slug).values_list("name"))
+
+    with CaptureQueriesContext(connection) as first:
+        assert prepared(speaker.slug) == [(speaker.name,)]
+    with CaptureQueriesContext(connection) as second:
+        assert prepared(speaker.slug) == [(speaker.name,)]
+    assert [query["sql"].split()[0] for query in second.captured_queries] == ["EXECUTE"]
+    assert any(query["sql"].startswith("PREPARE") for query in first.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%schedule_speaker%%'")
+        assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements prepared on the server are PostgreSQL's")
+def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_on(make_speaker):
+    # PostgreSQL cannot tell the type of a parameter only tested for NULL: PREPARE fails, in a savepoint.
+    speaker = make_speaker()
+    prepared = PreparedQuery(
+        lambda slug, label: Speaker.objects.alias(given=RawSQL("%s IS NOT NULL", [label], BooleanField()))
+        .filter(given=True, slug=slug)
+        .values_list("name")
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared(speaker.slug, "found") == [(speaker.name,)]
+        assert prepared(speaker.slug, "again") == [(speaker.name,)]
+    assert not any(query["sql"].startswith("EXECUTE") for query in queries.captured_queries)
+    assert Speaker.objects.filter(pk=speaker.pk).exists()  # the test's transaction is still usable

@@ -6,7 +6,8 @@ from html import unescape
 import pytest
 
 from posters.models import Poster
-from schedule.models import Session
+from schedule.models import Session, SessionSpeaker, Speaker
+from workshop.filters import _MATCHING, PosterFilter
 
 
 def titles(response):
@@ -202,3 +203,49 @@ def test_a_changed_title_or_abstract_is_found_by_its_new_words_at_once(client, s
     assert sessions == ["Welcome and Zanzibar logistics"] and posters == [poster.title]
     assert titles(search(client, q="alignment quokka"))[1] == [poster.title]
     assert "Opening Remarks" not in titles(search(client, q="opening remarks"))[0]
+
+
+def test_a_person_added_to_the_programme_is_found_and_offered_at_once(client, seed):
+    # The search page reuses what it built from the workshop's people while they stay the same.
+    search(client, q="Zdeborova")
+    session = Session.objects.get(workshop__slug="oppo2021", slug="opening-remarks")
+    newcomer = Speaker.objects.create(name="Ximena Quillfeather", slug="ximena-quillfeather")
+    SessionSpeaker.objects.create(session=session, speaker=newcomer, position=9)
+    response = search(client, q="Quillfeather")
+    assert titles(response)[0] == ["Opening Remarks"]
+    assert '<option value="ximena-quillfeather">Ximena Quillfeather</option>' in response.text
+
+
+def test_the_person_and_room_chosen_stay_selected_in_the_form(client, seed):
+    text = search(client, speaker="tengyu-ma", room="gather-town-room-2").text
+    assert '<option value="tengyu-ma" selected>Tengyu Ma</option>' in text
+    assert '<option value="gather-town-room-2" selected>' in text
+    assert '<option value="" selected>Any kind</option>' in text
+    assert text.count(" selected>") == 3
+
+
+def test_searches_with_as_many_words_share_one_compiled_query(client, seed):
+    # Each number of words (and each set of filters) is one SQL statement, compiled once (schedule/prepared.py).
+    compiled = _MATCHING[PosterFilter]._compiled
+    compiled.cache_clear()
+    search(client, q="double descent")
+    before = compiled.cache_info()
+    assert before.misses == 1
+    for words in ("neural networks", "implicit bias", "Zdeborova kernels"):
+        assert search(client, q=words).status_code == 200
+    after = compiled.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 3
+    search(client, q="one two three")
+    assert compiled.cache_info().misses == before.misses + 1
+
+
+def test_a_name_and_a_plain_word_match_in_the_same_search(client, seed):
+    # Each word is matched against names on its own: "Bartlett" through the people, "adversarial" in the text.
+    sessions, _ = titles(search(client, q="Bartlett adversarial"))
+    assert sessions == ["Adversarial Examples in Random Deep Networks"]
+
+
+def test_a_word_matching_nobody_and_a_word_matching_everybody_still_answer(client, seed):
+    assert titles(search(client, q="qqqqqq"))[0] == []
+    sessions, posters = titles(search(client, q="a"))  # every name holds an "a": stop word, nothing to match
+    assert sessions == [] and posters == []

@@ -2,11 +2,13 @@
 
 import django_filters
 from django import forms
+from django.db.models import Value
 
 from posters.models import Poster, PosterAuthor
 from schedule.models import Session, SessionKind, SessionSpeaker
+from schedule.prepared import PreparedQuery
 
-from .search import MAX_QUERY_LENGTH, search
+from .search import MAX_QUERY_LENGTH, Words, search
 
 POSTER_KIND = "poster"
 KIND_CHOICES = [*SessionKind.choices, (POSTER_KIND, "Poster")]
@@ -24,7 +26,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, people=(), rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.people_choices = [("", "Anyone"), *people]
+        self.people_choices = (("", "Anyone"), *people)
         self._people = {slug for slug, _ in people}
         self.fields["room"].choices = [("", "Any room"), *rooms]
 
@@ -41,23 +43,46 @@ class SearchForm(forms.Form):
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
+class CleanedValues:
+    """What a FilterSet reads of its form, when the values were checked already (SearchForm) or stand in
+    for them (a prepared query compiling)."""
+
+    errors = {}
+
+    def __init__(self, values):
+        self.cleaned_data = values
+
+    def is_valid(self):
+        return True
+
+
 class ProgrammeFilter(django_filters.FilterSet):
+    """Sessions or posters matching a search's values: q (search.Words), kind, speaker (a slug) and room (a
+    slug), each None when not asked for."""
+
     q = django_filters.CharFilter(method="filter_text")
     kind = django_filters.CharFilter(method="filter_kind")
     speaker = django_filters.CharFilter(method="filter_speaker")
     room = django_filters.CharFilter(field_name="room__slug")
 
-    def __init__(self, data, queryset, form, names):
-        super().__init__(data, queryset=queryset)
-        self._form = form  # the shared, already built SearchForm
-        self._names = names  # the workshop's people (search.NameIndex), shared too
-
     ties = None  # how rows of equal rank are ordered: the model's ordering unless said
+    unranked = ("pk",)  # how rows are ordered when no words rank them
+
+    def __init__(self, values, queryset):
+        super().__init__(data=values, queryset=queryset)
+        self._values = CleanedValues(values)
+
+    @property
+    def form(self):
+        return self._values
+
+    @property
+    def qs(self):
+        found = super().qs
+        return found if found.ordered else found.order_by(*self.unranked)
 
     def filter_text(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return search(queryset, self.people, self.parent_field, value, self._names, self.ties)
+        return search(queryset, self.people, self.parent_field, value, self.ties)
 
     def filter_speaker(self, queryset, name, value):
         return queryset.filter(pk__in=self.people.filter(speaker__slug=value).values(self.parent_field))
@@ -66,13 +91,14 @@ class ProgrammeFilter(django_filters.FilterSet):
 class SessionFilter(ProgrammeFilter):
     people = SessionSpeaker.objects
     parent_field = "session"
+    unranked = (*Session._meta.ordering, "pk")
 
     class Meta:
         model = Session
         fields = []
 
     def filter_kind(self, queryset, name, value):
-        return queryset.none() if value == POSTER_KIND else queryset.filter(kind=value)
+        return queryset.filter(kind=value)  # "poster" is no session's kind
 
 
 class PosterFilter(ProgrammeFilter):
@@ -81,10 +107,36 @@ class PosterFilter(ProgrammeFilter):
     # A poster's ordering within one workshop, without joining the workshop twice (Poster.Meta.ordering
     # starts with the workshop, and so does its room's).
     ties = ("room__position", "room__name", "title")
+    unranked = ("title", "pk")
 
     class Meta:
         model = Poster
         fields = []
 
     def filter_kind(self, queryset, name, value):
-        return queryset if value == POSTER_KIND else queryset.none()
+        # Every poster is of kind "poster": a condition on the value alone, so that the SQL is the same for
+        # every value (prepared below).
+        return queryset.alias(kind=Value(POSTER_KIND)).filter(kind=value)
+
+
+def _matching(filter_class):
+    def build(workshop_id, terms, named, kind, speaker, room):
+        q = Words(terms, named) if terms is not None else None
+        values = {"q": q, "kind": kind, "speaker": speaker, "room": room}
+        queryset = filter_class._meta.model.objects.filter(workshop_id=workshop_id).order_by()
+        return filter_class(values, queryset).qs.values_list("pk")
+
+    return PreparedQuery(build)
+
+
+_MATCHING = {SessionFilter: _matching(SessionFilter), PosterFilter: _matching(PosterFilter)}
+
+
+def matching_ids(filter_class, workshop, q, kind, speaker, room):
+    """Ids of the workshop's sessions or posters (filter_class) matching a search, best first; q is Words
+    or None, the others a value or None. Prepared: built by the FilterSet once per shape of search."""
+    if q is not None and not q.terms:
+        return []  # only stop words: nothing can match
+    words_given = (q.terms, q.named) if q is not None else (None, None)
+    rows = _MATCHING[filter_class](workshop.pk, *words_given, kind or None, speaker or None, room or None)
+    return [pk for (pk,) in rows]

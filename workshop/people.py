@@ -1,5 +1,6 @@
 """People as one workshop sees them: who appears in it, and how often."""
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -8,6 +9,8 @@ from django.db.models.functions import Coalesce
 from posters.models import PosterAuthor
 from schedule.models import SessionSpeaker, Speaker, WorkshopOrganizer
 from schedule.prepared import PreparedQuery
+
+from .search import NameIndex
 
 
 def _count(rows):
@@ -55,6 +58,29 @@ def everyone_in(workshop):
     """appearing_in(workshop) as Person rows, in no order, prepared (schedule/prepared.py): every search lists
     them all."""
     return [Person(*row) for row in _EVERYONE(workshop.pk)]
+
+
+class Directory(NamedTuple):
+    """Everyone in a workshop as its search page uses them."""
+
+    choices: tuple  # (slug, name) in alphabetical order (family_name_key)
+    names: NameIndex  # for matching searched words to names; it remembers the words it matched
+
+
+def directory(workshop):
+    """The workshop's Directory: a search reads everyone on every request, and builds from them the same
+    list and index as long as the same people are there."""
+    return _directory(tuple(sorted(_EVERYONE(workshop.pk))))
+
+
+# Keyed on the rows themselves, so nothing here can be out of date; an edit makes a new entry.
+@lru_cache(maxsize=64)
+def _directory(rows):
+    everyone = alphabetical(Person(*row) for row in rows)
+    return Directory(
+        choices=tuple((person.slug, person.name) for person in everyone),
+        names=NameIndex((person.pk, person.name) for person in everyone),
+    )
 
 
 def people_of(workshop):

@@ -6,14 +6,19 @@ abstract or the name of one of the people, where a name also matches a near miss
 (title before abstract), reading the search document the database stores and indexes for each row.
 """
 
+import operator
 import re
-from functools import lru_cache
+from functools import lru_cache, reduce
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Expression, F, Q, Value
+from django.db.models.functions import Lower, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from schedule import search_documents
+from schedule.prepared import AmongIds, ids_text
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -77,8 +82,10 @@ def name_matches(term, name):
 
 
 class NameIndex:
-    """A workshop's people by name, for the words of one search: each word is matched against every name
-    once, whether the sessions, the posters or both are searched."""
+    """A workshop's people by name: each word searched is matched against every name once, and remembered
+    for the searches that follow while the people are the same (people.directory)."""
+
+    REMEMBERED_TERMS = 4096  # anyone can send words: what is kept of them is bounded
 
     def __init__(self, names):
         self.names = list(names)  # (person id, name)
@@ -86,35 +93,56 @@ class NameIndex:
 
     def matching(self, term):
         """Ids of the people whose name term matches (name_matches)."""
-        if term not in self._matching:
-            self._matching[term] = [person for person, name in self.names if name_matches(term, name)]
-        return self._matching[term]
+        found = self._matching.get(term)
+        if found is None:
+            if len(self._matching) >= self.REMEMBERED_TERMS:
+                self._matching.clear()
+            found = self._matching[term] = [person for person, name in self.names if name_matches(term, name)]
+        return found
 
 
-def search(queryset, people, parent_field, text, index, ties=None):
-    """Rows of queryset that match every word of text, best first.
+class Words(NamedTuple):
+    """A search's words as its SQL takes them, each a parameter of its own, so the SQL of a search can be
+    compiled once per number of words (schedule/prepared.py)."""
+
+    terms: list  # words(text)
+    named: list  # for each term, the ids of the workshop's people whose name it matches (prepared.ids_text)
+
+
+def read(text, index):
+    """text's Words; index is the workshop's NameIndex."""
+    terms = words(text)
+    return Words(terms, [ids_text(index.matching(term)) for term in terms])
+
+
+def _contains(column, term):
+    # Not icontains: that rewrites its value into a LIKE pattern, which a prepared query cannot take. Terms
+    # are casefolded words; SQLite's lower() folds ASCII only, as its LIKE does, so both find the same rows.
+    return GreaterThan(StrIndex(Lower(column), Value(term)), 0)
+
+
+def search(queryset, people, parent_field, found, ties=None):
+    """Rows of queryset that match every word of found (Words), best first.
 
     people is the through model's manager (one row per person and session or poster); parent_field names
-    its link to the rows searched; index holds the names of everyone in the workshop (NameIndex); ties orders
-    rows of equal rank (the model's ordering unless given). Names are
-    matched here, among the workshop's own people only: the database may hold tens of thousands, and
-    PostgreSQL would test every one of them (it judges a name test cheaper than the key lookup that would
-    narrow them down).
+    its link to the rows searched; ties orders rows of equal rank (the model's ordering unless given). Names
+    are matched in Python (NameIndex), among the workshop's own people only: the database may hold tens of
+    thousands, and PostgreSQL would test every one of them (it judges a name test cheaper than the key
+    lookup that would narrow them down).
     """
-    terms = words(text)
-    if not terms:
-        return queryset.none()
     own_people = people.filter(**{f"{parent_field}__in": queryset.order_by().values("pk")})
 
-    def named(term):
-        return Q(pk__in=own_people.filter(speaker_id__in=index.matching(term)).values(parent_field))
+    def named(ids):
+        return Q(pk__in=own_people.filter(AmongIds("speaker_id", ids)).values(parent_field))
 
     if connection.vendor != "postgresql":
-        for term in terms:
-            queryset = queryset.filter(Q(title__icontains=term) | Q(abstract__icontains=term) | named(term))
+        for term, ids in zip(found.terms, found.named):
+            queryset = queryset.filter(Q(_contains("title", term)) | Q(_contains("abstract", term)) | named(ids))
         return queryset.annotate(rank=Value(0.0))
     queryset = queryset.alias(document=StoredDocument())
-    for term in terms:
-        queryset = queryset.filter(Q(document=SearchQuery(term, config=SEARCH_CONFIG)) | named(term))
-    ranked = SearchRank(StoredDocument(), SearchQuery(" ".join(terms), config=SEARCH_CONFIG, search_type="plain"))
+    queries = [SearchQuery(term, config=SEARCH_CONFIG) for term in found.terms]
+    for query, ids in zip(queries, found.named):
+        queryset = queryset.filter(Q(document=query) | named(ids))
+    # Ranked by all the words at once: plainto_tsquery(a) && plainto_tsquery(b) is plainto_tsquery('a b').
+    ranked = SearchRank(StoredDocument(), reduce(operator.and_, queries))
     return queryset.annotate(rank=ranked).order_by(F("rank").desc(), *(ties or queryset.model._meta.ordering), "pk")

@@ -7,14 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from posters.models import Poster
-from schedule.models import Session, Speaker, Workshop, room_choices
+from posters.models import Poster, listed_posters
+from schedule.models import Session, Speaker, Workshop, room_choices, sessions_among
 from schedule.views import WorkshopPageMixin
 
-from . import people
+from . import people, search
 from .export_views import agenda_items
-from .filters import PosterFilter, SearchForm, SessionFilter
-from .search import NameIndex, words
+from .filters import PosterFilter, SearchForm, SessionFilter, matching_ids
 
 
 class WorkshopListView(ListView):
@@ -80,19 +79,18 @@ class SearchView(WorkshopPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         data = self.request.GET if self.request.GET else None
-        everyone = people.alphabetical(people.everyone_in(self.workshop))
-        form = SearchForm(
-            data, people=[(person.slug, person.name) for person in everyone], rooms=room_choices(self.workshop)
-        )
+        directory = people.directory(self.workshop)
+        form = SearchForm(data, people=directory.choices, rooms=room_choices(self.workshop))
         sessions, posters, poster_count = [], [], 0
         if form.is_bound and form.is_valid() and form.is_searching:
-            names = NameIndex((person.pk, person.name) for person in everyone)
-            sessions = list(SessionFilter(data, Session.objects.for_timetable(self.workshop), form, names).qs)
+            values = form.cleaned_data
+            q = search.read(values["q"], directory.names) if values["q"] else None
+            filters = (q, values["kind"], values["speaker"], values["room"])
+            sessions = sessions_among(self.workshop, matching_ids(SessionFilter, self.workshop, *filters))
             # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
-            found = PosterFilter(data, Poster.objects.for_listing(self.workshop), form, names).qs
-            if not found.ordered:  # no ranking (no words, or no full-text search): by title, page after page
-                found = found.order_by("title", "pk")
+            found = matching_ids(PosterFilter, self.workshop, *filters)
             posters = Paginator(found, POSTERS_FOUND_PER_PAGE).get_page(self.request.GET.get("page"))
+            posters.object_list = listed_posters(self.workshop, posters.object_list)  # the page's ids, then rows
             poster_count = posters.paginator.count
         return super().get_context_data(
             form=form,
@@ -101,7 +99,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
             page_obj=posters or None,
             poster_count=poster_count,
             result_count=len(sessions) + poster_count,
-            highlight_words=words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
+            highlight_words=search.words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
             **kwargs,
         )
 

@@ -10,10 +10,14 @@ never a failed request. A connection left in a failed or unfinished statement, w
 failed on, is told apart by libpq's transaction status. A peer that vanishes without a word (a firewall
 dropping idle connections silently) is not seen: the next query fails, that request is answered 503, and
 the connection is replaced; DJANGO_CONN_MAX_AGE bounds how long a connection sits idle.
+
+It also keeps the names of the statements prepared on the connection (schedule/prepared.py), which live
+and die with it.
 """
 
 import select
 
+from django.conf import settings
 from django.db.backends.postgresql import base
 
 # libpq's transaction status (PQtransactionStatus), as psycopg2 and psycopg 3 both report it: idle, or
@@ -29,6 +33,15 @@ def has_news(fileno):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    # Names of the server-side prepared statements of the current connection; None: do not prepare
+    # (settings.PREPARED_STATEMENTS off, or no connection yet).
+    prepared_statements = None
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        self.prepared_statements = set() if settings.PREPARED_STATEMENTS else None
+        return connection
+
     def is_usable(self):
         if self.connection is None or self.connection.closed:
             return False

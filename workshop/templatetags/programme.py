@@ -2,7 +2,7 @@
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.utils.html import escape, format_html, linebreaks
@@ -84,13 +84,17 @@ def choice_options(field, choices=None):
     """A form field's options (its choices, or those given) as plain HTML: Django's widget templates cost a
     millisecond per hundred. Escaped by html.escape, which Django's escape() calls after checking for lazy
     strings (a person list has hundreds)."""
-    value = str(field.value() or "")
-    return mark_safe(
-        "".join(
-            f'<option value="{html.escape(str(key))}"{" selected" if str(key) == value else ""}>'
-            f"{html.escape(str(label))}</option>"
-            for key, label in (field.field.choices if choices is None else choices)
-        )
+    value = html.escape(str(field.value() or ""))
+    options = _options(tuple(field.field.choices if choices is None else choices))
+    # Keys are unique: the first option with the value is the only one.
+    return mark_safe(options.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1))
+
+
+# The same lists (a workshop's people, its rooms) come back on every search.
+@lru_cache(maxsize=256)
+def _options(choices):
+    return "".join(
+        f'<option value="{html.escape(str(key))}">{html.escape(str(label))}</option>' for key, label in choices
     )
 
 

@@ -7,6 +7,7 @@ library's html.escape, which is what Django's escape() calls, costs a few. Every
 goes through escape() below; the pieces marked safe are this module's own markup.
 """
 
+from functools import lru_cache
 from html import escape
 
 from django import template
@@ -31,6 +32,12 @@ KIND_BADGES = {
 }
 
 
+@lru_cache(maxsize=1024)
+def day_label(day):
+    """"Sat 24 Jul", escaped: search results name each session's day, and a programme has few days."""
+    return escape(format_date(day, "D j M"))
+
+
 def _title(text, words):
     return highlight(text, words) if words else escape(text)
 
@@ -43,7 +50,7 @@ def session_row(context, session, is_now=False, is_next=False, show_date=False, 
     classes = f"entry kind-{escape(session.kind)}" + (" is-now" if is_now else "") + (" is-next" if is_next else "")
     when = time_range(session.starts_at, session.ends_at, tz)
     if show_date:
-        when += f' <span class="entry__date">{escape(format_date(localtime(session.starts_at), "D j M"))}</span>'
+        when += f' <span class="entry__date">{day_label(localtime(session.starts_at).date())}</span>'
     video = ""
     if session.has_video:
         video = ('<span class="video-marker" title="Recorded video">▶ '
@@ -69,10 +76,10 @@ def session_row(context, session, is_now=False, is_next=False, show_date=False, 
 
 @register.simple_tag(takes_context=True)
 def poster_row(context, poster, show_room=False):
-    """Needs the poster's spots, authors and room preloaded (Poster.objects.for_listing)."""
+    """Needs the poster's spot labels, authors and room preloaded (Poster.objects.for_listing)."""
     workshop = context["workshop"]
     slug, title = escape(poster.slug), escape(poster.title)
-    spots = " and ".join(f'<span class="spot-label">{escape(spot.label)}</span>' for spot in poster.spots.all())
+    spots = " and ".join(f'<span class="spot-label">{escape(label)}</span>' for label in poster.spot_labels)
     room = f'<p class="entry__room">{escape(poster.room.name)}</p>' if show_room and poster.room_id else ""
     url = escape(slug_url("posters:poster-detail", workshop.slug, poster.slug))
     return mark_safe(
