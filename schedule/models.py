@@ -402,12 +402,6 @@ def instances_with_room(model, rows, using=DEFAULT_DB_ALIAS):
 _TIMETABLE_ROWS = PreparedQuery(
     lambda workshop_id: Session.objects.for_timetable(workshop_id).values_list(*columns_with_room(Session))
 )
-_ROWS_AMONG = PreparedQuery(
-    lambda workshop_id, ids: Session.objects.for_timetable(workshop_id)
-    .filter(AmongIds("pk", ids))
-    .order_by()
-    .values_list(*columns_with_room(Session))
-)
 
 
 def timetable_sessions(workshop, using=DEFAULT_DB_ALIAS):
@@ -415,10 +409,3 @@ def timetable_sessions(workshop, using=DEFAULT_DB_ALIAS):
     a workshop's whole programme on every request. Each session's room is the select_related one would be."""
     sessions = instances_with_room(Session, _TIMETABLE_ROWS(workshop.pk, using=using), using=using)
     return SessionsWithSpeakers.attach_lists(sessions, using=using)
-
-
-def sessions_among(workshop, ids, using=DEFAULT_DB_ALIAS):
-    """The workshop's sessions among ids, in the order of ids, as timetable_sessions gives them."""
-    rows = _ROWS_AMONG(workshop.pk, ids_text(ids), using=using) if ids else []
-    found = {session.pk: session for session in instances_with_room(Session, rows, using=using)}
-    return SessionsWithSpeakers.attach_lists([found[pk] for pk in ids if pk in found], using=using)

@@ -33,10 +33,10 @@ PAGES = {
     "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 6),  # places for maps, then the page
     "posters, a later page": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/?page=2", 6),
     "poster": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/{p.slug}/", 6),
-    # workshop, people (for the form and for matching names) and rooms; the sessions found, then the workshop's
-    # sessions with their speakers to show them; the posters found, then a page of them with authors and spots
-    "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 10),
-    # the same, with no session found: none to show
+    # workshop, people (for the form and for matching names) and rooms; the sessions found and their speakers;
+    # the posters found, then a page of them with authors and spots
+    "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 9),
+    # the same, with no session found: no speakers to read
     "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 8),
     "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 6),
     "programme calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.ics", 5),

@@ -7,7 +7,7 @@ import pytest
 
 from posters.models import Poster
 from schedule.models import Session, SessionSpeaker, Speaker
-from workshop.filters import _MATCHING, PosterFilter
+from workshop.filters import _POSTERS_FOUND
 
 
 def titles(response):
@@ -226,7 +226,7 @@ def test_the_person_and_room_chosen_stay_selected_in_the_form(client, seed):
 
 def test_searches_with_as_many_words_share_one_compiled_query(client, seed):
     # Each number of words (and each set of filters) is one SQL statement, compiled once (schedule/prepared.py).
-    compiled = _MATCHING[PosterFilter]._compiled
+    compiled = _POSTERS_FOUND._compiled
     compiled.cache_clear()
     search(client, q="double descent")
     before = compiled.cache_info()

@@ -5,7 +5,14 @@ from django import forms
 from django.db.models import Value
 
 from posters.models import Poster, PosterAuthor
-from schedule.models import Session, SessionKind, SessionSpeaker
+from schedule.models import (
+    Session,
+    SessionKind,
+    SessionSpeaker,
+    SessionsWithSpeakers,
+    columns_with_room,
+    instances_with_room,
+)
 from schedule.prepared import PreparedQuery
 
 from .search import MAX_QUERY_LENGTH, Words, search
@@ -119,24 +126,37 @@ class PosterFilter(ProgrammeFilter):
         return queryset.alias(kind=Value(POSTER_KIND)).filter(kind=value)
 
 
-def _matching(filter_class):
+def _matching(filter_class, *columns):
     def build(workshop_id, terms, named, kind, speaker, room):
         q = Words(terms, named) if terms is not None else None
         values = {"q": q, "kind": kind, "speaker": speaker, "room": room}
         queryset = filter_class._meta.model.objects.filter(workshop_id=workshop_id).order_by()
-        return filter_class(values, queryset).qs.values_list("pk")
+        return filter_class(values, queryset).qs.values_list(*columns)
 
     return PreparedQuery(build)
 
 
-_MATCHING = {SessionFilter: _matching(SessionFilter), PosterFilter: _matching(PosterFilter)}
+# Prepared (schedule/prepared.py): each FilterSet builds the SQL of a search once per shape (how many words,
+# which filters), and later searches of that shape only run it. All the sessions found are shown, so they
+# come as rows; posters come a page at a time, so only their ids.
+_SESSIONS_FOUND = _matching(SessionFilter, *columns_with_room(Session))
+_POSTERS_FOUND = _matching(PosterFilter, "pk")
 
 
-def matching_ids(filter_class, workshop, q, kind, speaker, room):
-    """Ids of the workshop's sessions or posters (filter_class) matching a search, best first; q is Words
-    or None, the others a value or None. Prepared: built by the FilterSet once per shape of search."""
+def _found(prepared, workshop, q, kind, speaker, room):
     if q is not None and not q.terms:
         return []  # only stop words: nothing can match
     words_given = (q.terms, q.named) if q is not None else (None, None)
-    rows = _MATCHING[filter_class](workshop.pk, *words_given, kind or None, speaker or None, room or None)
-    return [pk for (pk,) in rows]
+    return prepared(workshop.pk, *words_given, kind or None, speaker or None, room or None)
+
+
+def found_sessions(workshop, q=None, kind=None, speaker=None, room=None):
+    """The workshop's sessions matching a search, best first, as timetable_sessions gives them. q is
+    search.Words or None; kind, speaker and room a value or None."""
+    rows = _found(_SESSIONS_FOUND, workshop, q, kind, speaker, room)
+    return SessionsWithSpeakers.attach_lists(instances_with_room(Session, rows))
+
+
+def found_poster_ids(workshop, q=None, kind=None, speaker=None, room=None):
+    """Ids of the workshop's posters matching a search, best first (as found_sessions)."""
+    return [pk for (pk,) in _found(_POSTERS_FOUND, workshop, q, kind, speaker, room)]

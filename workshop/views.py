@@ -8,12 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from posters.models import Poster, listed_posters
-from schedule.models import Session, Speaker, Workshop, room_choices, sessions_among
+from schedule.models import Session, Speaker, Workshop, room_choices
 from schedule.views import WorkshopPageMixin
 
 from . import people, search
 from .export_views import agenda_items
-from .filters import PosterFilter, SearchForm, SessionFilter, matching_ids
+from .filters import SearchForm, found_poster_ids, found_sessions
 
 
 class WorkshopListView(ListView):
@@ -86,9 +86,9 @@ class SearchView(WorkshopPageMixin, TemplateView):
             values = form.cleaned_data
             q = search.read(values["q"], directory.names) if values["q"] else None
             filters = (q, values["kind"], values["speaker"], values["room"])
-            sessions = sessions_among(self.workshop, matching_ids(SessionFilter, self.workshop, *filters))
+            sessions = found_sessions(self.workshop, *filters)
             # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
-            found = matching_ids(PosterFilter, self.workshop, *filters)
+            found = found_poster_ids(self.workshop, *filters)
             posters = Paginator(found, POSTERS_FOUND_PER_PAGE).get_page(self.request.GET.get("page"))
             posters.object_list = listed_posters(self.workshop, posters.object_list)  # the page's ids, then rows
             poster_count = posters.paginator.count
