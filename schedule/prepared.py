@@ -166,7 +166,8 @@ def _server_statement(connection, sql):
     body = re.sub(r"%s|%%", lambda match: f"${next(numbers)}" if match.group() == "%s" else "%", sql)
     total = next(numbers) - 1
     name = "prepared_" + hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
-    statement = (name, f"PREPARE {name} AS {body}", f"EXECUTE {name}" + (f" ({', '.join(['%s'] * total)})" if total else ""))
+    execute = f"EXECUTE {name}" + (f" ({', '.join(['%s'] * total)})" if total else "")
+    statement = (name, f"PREPARE {name} AS {body}", execute)
     if name not in prepared:
         # The server may not take it (a parameter whose type it cannot tell): then the SQL runs as it is.
         # In a savepoint, so that a refusal does not break the transaction under way.

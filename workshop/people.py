@@ -70,13 +70,13 @@ class Directory(NamedTuple):
 def directory(workshop):
     """The workshop's Directory: a search reads everyone on every request, and builds from them the same
     list and index as long as the same people are there."""
-    return _directory(tuple(sorted(_EVERYONE(workshop.pk))))
+    return _directory(tuple(sorted(everyone_in(workshop))))
 
 
-# Keyed on the rows themselves, so nothing here can be out of date; an edit makes a new entry.
+# Keyed on the people themselves, so nothing here can be out of date; an edit makes a new entry.
 @lru_cache(maxsize=64)
-def _directory(rows):
-    everyone = alphabetical(Person(*row) for row in rows)
+def _directory(everyone):
+    everyone = alphabetical(everyone)
     return Directory(
         choices=tuple((person.slug, person.name) for person in everyone),
         names=NameIndex((person.pk, person.name) for person in everyone),
