@@ -30,6 +30,10 @@ from django.db.models.query import ValuesListIterable
 # Text no real parameter holds (a NUL), with the characters LIKE escaping would rewrite: a lookup that
 # changes its value shows, because the stand-in then appears only inside another parameter.
 TEXT_STAND_IN = "\x00stand-in %_\\ "
+# PostgreSQL's SQLSTATEs: a statement it refuses to prepare (class 42: a parameter of unknown type, say); a
+# prepared statement missing, one already there, a cached plan whose result type changed.
+SYNTAX_OR_ACCESS_RULE = "42"
+STALE_STATEMENT = {"26000", "42P05", "0A000"}
 # Keys in the range of every integer field, positive ones included; never compared with real values, only
 # with the other parameters of the query being compiled.
 FIRST_NUMBER_STAND_IN = 2_147_000_000
@@ -115,13 +119,8 @@ class PreparedQuery:
             for place in places:
                 params[place] = value
         with connection.cursor() as cursor:
-            prepared = getattr(connection, "prepared_statements", None)
-            if statement is not None and prepared is not None:
-                name, prepare, execute = statement
-                if name not in prepared:
-                    cursor.execute(prepare)
-                    prepared.add(name)
-                cursor.execute(execute, params)
+            if statement is not None and getattr(connection, "prepared_statements", None) is not None:
+                execute_prepared(connection, cursor, statement, sql, params)
             else:
                 cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -169,15 +168,45 @@ def _server_statement(connection, sql):
     execute = f"EXECUTE {name}" + (f" ({', '.join(['%s'] * total)})" if total else "")
     statement = (name, f"PREPARE {name} AS {body}", execute)
     if name not in prepared:
-        # The server may not take it (a parameter whose type it cannot tell): then the SQL runs as it is.
-        # In a savepoint, so that a refusal does not break the transaction under way.
+        # The server may not take it (a parameter whose type it cannot tell): then the SQL runs as it is. In a
+        # savepoint, so that a refusal does not break the transaction under way; any other failure (the
+        # server restarting, a timeout) is raised, and the next run compiles again.
         try:
             with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
                 cursor.execute(statement[1])
-        except DatabaseError:
+        except DatabaseError as error:
+            if not _sqlstate(error).startswith(SYNTAX_OR_ACCESS_RULE):
+                raise
             return None
         prepared.add(name)
     return statement
+
+
+def _sqlstate(error):
+    return getattr(error.__cause__, "pgcode", None) or ""
+
+
+def execute_prepared(connection, cursor, statement, sql, params):
+    """Run a statement prepared on the server (PREPARE first if this connection has not), or sql when the
+    server has lost track of the connection's statements."""
+    name, prepare, execute = statement
+    prepared = connection.prepared_statements
+    try:
+        if name not in prepared:
+            cursor.execute(prepare)
+            prepared.add(name)
+        cursor.execute(execute, params)
+    except DatabaseError as error:
+        if _sqlstate(error) not in STALE_STATEMENT:
+            raise
+        # The server's statements are not those this connection noted: something between moved it to
+        # another server connection (a pooler), or a migration changed a table under a statement. This
+        # connection prepares nothing more; outside a transaction the SQL runs as it is at once, inside one
+        # the transaction has failed and says so.
+        connection.prepared_statements = None
+        if connection.in_atomic_block:
+            raise
+        cursor.execute(sql, params)
 
 
 def ids_text(ids):

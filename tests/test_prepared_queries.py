@@ -3,13 +3,13 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
 from schedule.models import Room, RoomKind, Session, Speaker, Workshop, timetable_sessions, workshop_finder
-from schedule.prepared import AmongIds, PreparedQuery, ids_text
+from schedule.prepared import AmongIds, PreparedQuery, execute_prepared, ids_text
 from schedule.views import has_posters
 
 
@@ -228,3 +228,66 @@ def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_
         assert prepared(speaker.slug, "again") == [(speaker.name,)]
     assert not any(query["sql"].startswith("EXECUTE") for query in queries.captured_queries)
     assert Speaker.objects.filter(pk=speaker.pk).exists()  # the test's transaction is still usable
+
+
+@pytest.fixture
+def statements_restored(db):
+    """The connection's prepared statements as a test found them: none, and preparing on."""
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    connection.prepared_statements = set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements prepared on the server are PostgreSQL's")
+def test_a_new_connection_starts_with_no_statements_and_none_when_it_lives_for_one_request(db):
+    with connection.cursor():
+        pass  # connected
+    for max_age, expected in ((600, set()), (0, None)):
+        other = connection.copy()
+        other.settings_dict = {**other.settings_dict, "CONN_MAX_AGE": max_age}
+        try:
+            other.ensure_connection()
+            assert other.prepared_statements == expected
+        finally:
+            other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements prepared on the server are PostgreSQL's")
+def test_statements_the_server_forgot_fail_one_transaction_then_the_sql_runs_as_it_is(
+    make_speaker, statements_restored
+):
+    # A pooler moving the connection, or DISCARD ALL: the server no longer has what the connection noted.
+    speaker = make_speaker()
+    prepared = PreparedQuery(lambda slug: Speaker.objects.filter(slug=slug).values_list("name"))
+    assert prepared(speaker.slug) == [(speaker.name,)]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
+        prepared(speaker.slug)
+
+    assert connection.prepared_statements is None  # no more preparing on this connection
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared(speaker.slug) == [(speaker.name,)]
+    assert not any(query["sql"].startswith(("PREPARE", "EXECUTE")) for query in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements prepared on the server are PostgreSQL's")
+def test_outside_a_transaction_a_forgotten_statement_is_answered_by_the_plain_sql(db):
+    # What a request (autocommit, no transaction) sees when a pooler moved its connection: an answer, then no
+    # more preparing on that connection. A second connection, since the test itself runs in a transaction.
+    prepared = PreparedQuery(lambda slug: Speaker.objects.filter(slug=slug).values_list("slug"))
+    prepared("nobody")
+    sql, params, _, _, statement = prepared._compiled(DEFAULT_DB_ALIAS, "postgresql", ((str, None),))
+    other = connection.copy()
+    try:
+        other.ensure_connection()
+        assert not other.in_atomic_block and other.get_autocommit()
+        other.prepared_statements.add(statement[0])  # noted, but this server connection never saw it
+        with other.cursor() as cursor:
+            execute_prepared(other, cursor, statement, sql, ["nobody"])
+            assert cursor.fetchall() == []
+        assert other.prepared_statements is None
+    finally:
+        other.close()

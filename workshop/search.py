@@ -92,12 +92,13 @@ class NameIndex:
         self._matching = {}
 
     def matching(self, term):
-        """Ids of the people whose name term matches (name_matches)."""
+        """Ids of the people whose name term matches (name_matches), as the one parameter a search takes
+        (prepared.ids_text)."""
         found = self._matching.get(term)
         if found is None:
             if len(self._matching) >= self.REMEMBERED_TERMS:
                 self._matching.clear()
-            found = self._matching[term] = [person for person, name in self.names if name_matches(term, name)]
+            found = self._matching[term] = ids_text(person for person, name in self.names if name_matches(term, name))
         return found
 
 
@@ -112,7 +113,7 @@ class Words(NamedTuple):
 def read(text, index):
     """text's Words; index is the workshop's NameIndex."""
     terms = words(text)
-    return Words(terms, [ids_text(index.matching(term)) for term in terms])
+    return Words(terms, [index.matching(term) for term in terms])
 
 
 def _contains(column, term):

@@ -132,7 +132,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 # The queries every page runs are prepared on the server once per connection (schedule/prepared.py): no parsing
 # or planning on each request. Off (0) behind a pooler that hands one client several server connections
-# (PgBouncer in transaction mode before 1.21): a statement prepared on one would be missing on another.
+# (PgBouncer in transaction or statement mode, whatever its version: its max_prepared_statements follows the
+# protocol's prepared statements, not SQL PREPARE): a statement prepared on one would be missing on another.
 PREPARED_STATEMENTS = os.environ.get("DJANGO_PG_PREPARED_STATEMENTS", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

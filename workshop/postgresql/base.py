@@ -39,7 +39,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
-        self.prepared_statements = set() if settings.PREPARED_STATEMENTS else None
+        # A connection for one request only (CONN_MAX_AGE 0) would prepare each statement to run it once.
+        keeps = getattr(settings, "PREPARED_STATEMENTS", True) and self.settings_dict["CONN_MAX_AGE"] != 0
+        self.prepared_statements = set() if keeps else None
         return connection
 
     def is_usable(self):
