@@ -119,7 +119,8 @@ class PreparedQuery:
             for place in places:
                 params[place] = value
         with connection.cursor() as cursor:
-            if statement is not None and getattr(connection, "prepared_statements", None) is not None:
+            preparing = statement is not None and getattr(connection, "prepared_statements", None) is not None
+            if preparing and statement[0] not in _REFUSED:
                 execute_prepared(connection, cursor, statement, sql, params)
             else:
                 cursor.execute(sql, params)
@@ -151,50 +152,58 @@ class PreparedQuery:
         if not all(slots):
             raise ValueError(f"each value given to a prepared query must be a parameter of its SQL: {sql}")
         expressions = [column for column, _, _ in compiler.select[: compiler.col_count]]
-        return sql, tuple(params), slots, expressions, _server_statement(connections[using], sql)
+        # Whether a connection prepares it is its own state (workshop/postgresql), read on every run.
+        return sql, tuple(params), slots, expressions, _statement(sql) if vendor == "postgresql" else None
 
 
-def _server_statement(connection, sql):
-    """(name, PREPARE, EXECUTE) for running sql as a statement prepared on the server, where the connection
-    keeps prepared statements (workshop/postgresql) and the server takes this one; else None."""
-    connection.ensure_connection()
-    prepared = getattr(connection, "prepared_statements", None)
-    if prepared is None:
-        return None
+def _statement(sql):
+    """(name, PREPARE, EXECUTE) texts for running sql as a statement prepared on PostgreSQL's server: psycopg's
+    %s placeholders become $1, $2, ..."""
     numbers = count(1)
     body = re.sub(r"%s|%%", lambda match: f"${next(numbers)}" if match.group() == "%s" else "%", sql)
     total = next(numbers) - 1
     name = "prepared_" + hashlib.blake2b(sql.encode(), digest_size=12).hexdigest()
     execute = f"EXECUTE {name}" + (f" ({', '.join(['%s'] * total)})" if total else "")
-    statement = (name, f"PREPARE {name} AS {body}", execute)
-    if name not in prepared:
-        # The server may not take it (a parameter whose type it cannot tell): then the SQL runs as it is. In a
-        # savepoint, so that a refusal does not break the transaction under way; any other failure (the
-        # server restarting, a timeout) is raised, and the next run compiles again.
-        try:
-            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-                cursor.execute(statement[1])
-        except DatabaseError as error:
-            if not _sqlstate(error).startswith(SYNTAX_OR_ACCESS_RULE):
-                raise
-            return None
-        prepared.add(name)
-    return statement
+    return name, f"PREPARE {name} AS {body}", execute
+
+
+# Statements the server would not prepare (a parameter whose type it cannot tell): their SQL runs as it is.
+_REFUSED = set()
 
 
 def _sqlstate(error):
     return getattr(error.__cause__, "pgcode", None) or ""
 
 
+def _prepare(connection, statement):
+    """PREPARE the statement on this connection; False when that cannot be done, and the SQL must run as it
+    is. In a savepoint, so that a refusal leaves the transaction under way as it was; any other failure
+    (the server restarting, a timeout) is raised."""
+    name, prepare, _ = statement
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(prepare)
+    except DatabaseError as error:
+        code = _sqlstate(error)
+        if code in STALE_STATEMENT:  # already there, unnoted: this connection's notes are wrong
+            connection.prepared_statements = None
+            return False
+        if code.startswith(SYNTAX_OR_ACCESS_RULE):
+            _REFUSED.add(name)
+            return False
+        raise
+    connection.prepared_statements.add(name)
+    return True
+
+
 def execute_prepared(connection, cursor, statement, sql, params):
     """Run a statement prepared on the server (PREPARE first if this connection has not), or sql when the
-    server has lost track of the connection's statements."""
-    name, prepare, execute = statement
-    prepared = connection.prepared_statements
+    server refuses it or has lost track of the connection's statements."""
+    name, _, execute = statement
+    if name not in connection.prepared_statements and not _prepare(connection, statement):
+        cursor.execute(sql, params)
+        return
     try:
-        if name not in prepared:
-            cursor.execute(prepare)
-            prepared.add(name)
         cursor.execute(execute, params)
     except DatabaseError as error:
         if _sqlstate(error) not in STALE_STATEMENT:

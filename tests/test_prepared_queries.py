@@ -291,3 +291,19 @@ def test_outside_a_transaction_a_forgotten_statement_is_answered_by_the_plain_sq
         assert other.prepared_statements is None
     finally:
         other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements prepared on the server are PostgreSQL's")
+def test_sql_compiled_while_a_connection_did_not_prepare_is_prepared_on_one_that_does(
+    make_speaker, statements_restored
+):
+    # Compiled SQL is shared by every connection of the process; whether to prepare is each connection's own.
+    speaker = make_speaker()
+    prepared = PreparedQuery(lambda slug: Speaker.objects.filter(slug=slug).values_list("name"))
+    connection.prepared_statements = None
+    assert prepared(speaker.slug) == [(speaker.name,)]
+    connection.prepared_statements = set()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared(speaker.slug) == [(speaker.name,)]
+    assert [query["sql"].split()[0] for query in queries.captured_queries][-1] == "EXECUTE"

@@ -81,7 +81,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
         data = self.request.GET if self.request.GET else None
         directory = people.directory(self.workshop)
         form = SearchForm(data, people=directory.choices, rooms=room_choices(self.workshop))
-        sessions, posters, poster_count = [], [], 0
+        sessions, posters, poster_count, q = [], [], 0, None
         if form.is_bound and form.is_valid() and form.is_searching:
             values = form.cleaned_data
             q = search.read(values["q"], directory.names) if values["q"] else None
@@ -99,7 +99,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
             page_obj=posters or None,
             poster_count=poster_count,
             result_count=len(sessions) + poster_count,
-            highlight_words=search.words(form.cleaned_data.get("q", "")) if form.is_bound and form.is_valid() else [],
+            highlight_words=q.terms if q else [],
             **kwargs,
         )
 
