@@ -40,7 +40,13 @@ serve: install
 	$(SERVE_ENV) $(BIN)/python manage.py load_workshop fixtures/oppo2021.json
 	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: install
+# The browser tests need axe-core and KaTeX (package-lock.json) from npm, and Debian's chromium; without npm or
+# chromium they skip, naming what is missing (and fail under CI=true).
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm is not installed: the browser tests will skip" >&2; fi
+
+test: install node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenerate the seed fixture from the scraped page; tests check the committed file matches.

@@ -136,7 +136,7 @@ def targets(results):
     low, median, high = statics_summary(cached)
     rows.append((f"cached pages ≥ {plan.CACHED_RATIO_TARGET} × static file",
                  f"lowest {lowest:.2f} ({lowest_page.workshop} {lowest_page.kind})"
-                 + (f"; below: {', '.join(misses)}" if misses else "; all ten pages")
+                 + (f"; below: {', '.join(misses)}" if misses else f"; all {len(cached_ratios)} pages")
                  + f" (static runs themselves: {low:.0f}–{high:.0f} req/s, median {median:.0f})",
                  not misses))
     seed_timetable = find(results["uncached"], "timetable", plan.SEED)[1]
@@ -149,15 +149,16 @@ def targets(results):
     rows.append((f"search p95 < {plan.SEARCH_P95_TARGET_MS} ms, NeurIPS-sized demo, PostgreSQL, uncached, "
                  "1 connection (service time)",
                  f"{alone.p95_ms:.0f} ms", alone.p95_ms < plan.SEARCH_P95_TARGET_MS))
-    rows.append((f"the same at {plan.PAGE_CONNECTIONS} connections (queueing included)",
+    rows.append((f"search p95 < {plan.SEARCH_P95_QUEUED_TARGET_MS} ms at {plan.PAGE_CONNECTIONS} connections "
+                 "(queueing included)",
                  f"{demo_search.p95_ms:.0f} ms ({demo_search.rps:.0f} req/s)",
-                 demo_search.p95_ms < plan.SEARCH_P95_TARGET_MS))
+                 demo_search.p95_ms < plan.SEARCH_P95_QUEUED_TARGET_MS))
     if "varied_search" in results:
         varied = results["varied_search"]
         rows.append((f"the same at {plan.PAGE_CONNECTIONS} connections, {len(plan.VARIED_SEARCHES)} different "
                      "searches in turn (below)",
                      f"{varied.p95_ms:.0f} ms ({varied.rps:.0f} req/s, {varied.errors} errors)",
-                     varied.p95_ms < plan.SEARCH_P95_TARGET_MS and varied.errors == 0))
+                     varied.p95_ms < plan.SEARCH_P95_QUEUED_TARGET_MS and varied.errors == 0))
     load = results["load"]
     rows.append((f"mixed load, {plan.LOAD_CONNECTIONS} connections, {plan.LOAD_SECONDS} s, cache on: zero errors",
                  f"{load.errors} errors in {load.requests} requests ({load.socket_error_count} socket, "

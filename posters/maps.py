@@ -30,6 +30,10 @@ class Cell:
         return self.x + CELL_WIDTH // 2
 
     @property
+    def label_y(self):
+        return self.y + 24
+
+    @property
     def title_lines(self):
         """The poster's title in two short lines, broken between words, for the drawing."""
         lines = textwrap.wrap(self.poster.title, width=TITLE_LINE, max_lines=2, placeholder="…") if self.poster else []
@@ -51,7 +55,7 @@ class RoomMap:
 
 def room_map(room, posters, highlight=()):
     """The grid for one room. Every letter row spans columns 0 … the largest number used in the room,
-    so an empty spot shows as empty rather than vanishing. posters: with spot_labels (attach_spot_labels)."""
+    so an empty spot shows as empty rather than vanishing. posters: with their spots (Poster.objects.with_spots())."""
     placed = {}
     off_grid = []
     for poster in posters:

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, TemplateView
 from schedule.views import WorkshopPageMixin
 
 from .maps import room_map, spot_sort_key
-from .models import Poster, attach_spot_labels, listed_posters
+from .models import Poster
 
 
 def first_spot_key(poster):
@@ -32,24 +32,18 @@ class PosterListView(WorkshopPageMixin, TemplateView):
     template_name = "posters/poster_list.html"
 
     def get_context_data(self, **kwargs):
-        # Every poster's place, lightly, for the order and the maps; full rows only for the page shown.
-        placed = attach_spot_labels(
-            list(
-                Poster.objects.filter(workshop=self.workshop)
-                .select_related("room")
-                .only("pk", "slug", "title", "room", "workshop_id")
-            )
-        )
-        placed_by_room = by_room(placed)
-        ordered = [poster for _, group in placed_by_room for poster in group]
+        # Every poster's place, lightly, for the order and the maps; authors only for the page shown.
+        placed = Poster.objects.filter(workshop=self.workshop).select_related("room").with_spots()
+        placed_by_room = by_room(placed.only("pk", "slug", "title", "room", "workshop_id"))
+        ordered = [poster.pk for _, group in placed_by_room for poster in group]
         page = Paginator(ordered, POSTERS_PER_PAGE).get_page(self.request.GET.get("page"))
-        shown = listed_posters(self.workshop, [p.pk for p in page])
-        maps = {room.pk if room else None: room_map(room, room_posters) for room, room_posters in placed_by_room}
+        shown = Poster.objects.for_listing(self.workshop).in_bulk(page.object_list)
+        maps = {room: room_map(room, room_posters) for room, room_posters in placed_by_room}
         rooms = [
-            (room, room_posters, maps.get(room.pk if room else None))
-            for room, room_posters in by_room(shown)
+            (room, room_posters, maps[room])
+            for room, room_posters in by_room(shown[pk] for pk in page.object_list)
         ]
-        return super().get_context_data(rooms=rooms, poster_count=len(placed), page_obj=page, **kwargs)
+        return super().get_context_data(rooms=rooms, poster_count=len(ordered), page_obj=page, **kwargs)
 
 
 class PosterDetailView(WorkshopPageMixin, DetailView):
@@ -62,10 +56,8 @@ class PosterDetailView(WorkshopPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         poster = self.object
-        labels = {label.upper() for label in poster.spot_labels}
-        neighbours = []
+        map_ = None
         if poster.room_id:
-            neighbours = attach_spot_labels(list(Poster.objects.filter(workshop=self.workshop, room=poster.room_id)))
-        return super().get_context_data(
-            room_map=room_map(poster.room, neighbours, highlight=labels) if poster.room_id else None, **kwargs
-        )
+            neighbours = Poster.objects.filter(workshop=self.workshop, room=poster.room_id).with_spots()
+            map_ = room_map(poster.room, neighbours, highlight=set(poster.spot_labels))
+        return super().get_context_data(room_map=map_, **kwargs)

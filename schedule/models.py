@@ -1,16 +1,13 @@
 import uuid
-from functools import lru_cache
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import models
 from django.db.models import F, Q
-from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import rules
-from .prepared import AmongIds, PreparedQuery, ids_text
+from .search_documents import search_document
 from .timezones import validate_zone_name, zone
 
 
@@ -29,6 +26,34 @@ class Revised(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Listed(Revised):
+    """A session or a poster: what calendars and schedule apps keep track of, and what searches read."""
+
+    guid = models.UUIDField(
+        "GUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identity in calendars and schedule apps; it survives every edit, the slug included.",
+    )
+    # The title and abstract as the database searches them, kept up to date by the database on every write,
+    # whoever writes (search_documents.py).
+    search_document = search_document()
+
+    NATURAL_KEY = ("workshop__slug", "slug")
+    history = HistoricalRecords(excluded_fields=["search_document"], inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        # Serializers order rows by their links to models with natural keys: no dependencies to declare.
+        return self.workshop.natural_key() + (self.slug,)
 
 
 class Speaker(Revised):
@@ -53,6 +78,11 @@ class Speaker(Revised):
         return (self.slug,)
 
 
+class WorkshopQuerySet(models.QuerySet):
+    def with_organizers(self):
+        return self.prefetch_related(in_list_order(WorkshopOrganizer, "workshop_organizers", "organizer_entries"))
+
+
 class Workshop(Revised):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=60, unique=True)
@@ -69,7 +99,7 @@ class Workshop(Revised):
     )
 
     NATURAL_KEY = ("slug",)
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(WorkshopQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -95,30 +125,10 @@ class Workshop(Revised):
     def tzinfo(self):
         return zone(self.timezone)
 
-
-def workshop_finder(**annotations):
-    """A function from a slug to that Workshop, or None, with each annotation's value as an attribute.
-
-    Every page of a workshop starts by finding it, so this is Workshop.objects.get(slug=...) prepared
-    (prepared.py). annotations maps names to functions that make the expression, run when first compiled.
-    """
-    fields = [field.attname for field in Workshop._meta.concrete_fields]
-    query = PreparedQuery(
-        lambda slug: Workshop.objects.filter(slug=slug)
-        .annotate(**{name: make() for name, make in annotations.items()})
-        .values_list(*fields, *annotations)
-    )
-
-    def find(slug, using=DEFAULT_DB_ALIAS):
-        rows = query(slug, using=using)
-        if not rows:
-            return None
-        workshop = Workshop.from_db(using, fields, rows[0][: len(fields)])
-        for name, value in zip(annotations, rows[0][len(fields) :]):
-            setattr(workshop, name, value)
-        return workshop
-
-    return find
+    @property
+    def organizer_list(self):
+        """Its organizers in order; WorkshopQuerySet.with_organizers() loads them with the workshop."""
+        return people_of(self, "organizer_entries", "workshop_organizers")
 
 
 class RoomKind(models.TextChoices):
@@ -155,14 +165,6 @@ class Room(Revised):
     natural_key.dependencies = ["schedule.workshop"]
 
 
-_ROOM_CHOICES = PreparedQuery(lambda workshop_id: Room.objects.filter(workshop=workshop_id).values_list("slug", "name"))
-
-
-def room_choices(workshop):
-    """(slug, name) of the workshop's rooms in order, prepared (prepared.py): every search offers them."""
-    return _ROOM_CHOICES(workshop.pk)
-
-
 class SessionKind(models.TextChoices):
     OPENING = "opening", "Opening"
     INVITED_TALK = "invited_talk", "Invited talk"
@@ -174,35 +176,42 @@ class SessionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SessionQuerySet(models.QuerySet):
-    def with_speakers(self):
-        """session.speaker_list: its speakers in order, as PersonLinks (see WithPeople)."""
-        return SessionsWithSpeakers.attach_to(self)
+def in_list_order(through, relation, to_attr):
+    """Prefetches an ordered list's entries (OrderedPerson rows of through) with their people, in list order,
+    into to_attr: one query for all the rows of a page, however many there are."""
+    return models.Prefetch(relation, through.objects.select_related("speaker"), to_attr=to_attr)
 
+
+def people_of(owner, to_attr, relation):
+    """The people of owner's ordered list, from its prefetched entries (in_list_order), else from a query."""
+    entries = getattr(owner, to_attr, None)
+    if entries is None:
+        entries = getattr(owner, relation).select_related("speaker")
+    return [entry.speaker for entry in entries]
+
+
+class SessionQuerySet(models.QuerySet):
     def for_timetable(self, workshop):
-        return self.filter(workshop=workshop).select_related("room").with_speakers()
+        """The workshop's sessions as every list of them shows them: with their room and speaker_list."""
+        return (
+            self.filter(workshop=workshop)
+            .select_related("room")
+            .prefetch_related(in_list_order(SessionSpeaker, "session_speakers", "speaker_entries"))
+        )
 
     def for_detail(self, workshop):
         # "poster" is the posters app's one-to-one link to a spotlight; naming it here saves a query per page.
         return (
-            self.filter(workshop=workshop)
-            .select_related("room", "belongs_to", "poster__room")
-            .with_speakers()
+            self.for_timetable(workshop)
+            .select_related("belongs_to", "poster__room")
             .prefetch_related(models.Prefetch("attached_sessions", Session.objects.order_by("starts_at")))
         )
 
 
-class Session(Revised):
+class Session(Listed):
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120)
-    guid = models.UUIDField(
-        "GUID",
-        default=uuid.uuid4,
-        unique=True,
-        editable=False,
-        help_text="Identity in calendars and schedule apps; it survives every edit, the slug included.",
-    )
     kind = models.CharField(max_length=20, choices=SessionKind)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -231,9 +240,7 @@ class Session(Revised):
         help_text="The talk this session belongs to, for example the talk a live Q&A follows.",
     )
 
-    NATURAL_KEY = ("workshop__slug", "slug")
     objects = NaturalKeyManager.from_queryset(SessionQuerySet)()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "title"]
@@ -248,20 +255,17 @@ class Session(Revised):
         ]
         indexes = [models.Index(fields=["workshop", "starts_at"], name="session_workshop_start_idx")]
 
-    def __str__(self):
-        return self.title
-
-    def natural_key(self):
-        return self.workshop.natural_key() + (self.slug,)
-
-    natural_key.dependencies = ["schedule.workshop", "schedule.room"]
-
     def get_absolute_url(self):
         return reverse("schedule:session-detail", kwargs={"workshop": self.workshop.slug, "slug": self.slug})
 
     @property
     def has_video(self):
         return bool(self.video_url or self.video_provider)
+
+    @property
+    def speaker_list(self):
+        """Its speakers in order; for_timetable() loads them with the sessions."""
+        return people_of(self, "speaker_entries", "session_speakers")
 
     def clean(self):
         problems = rules.session_problems(self)
@@ -270,10 +274,15 @@ class Session(Revised):
 
 
 class OrderedPerson(models.Model):
-    """A person's place in an ordered list (speakers, authors, organizers): the order is data."""
+    """A person's place in an ordered list (speakers, authors, organizers): the order is data. OWNER names the
+    field that links the entry to the list's owner (a session, a poster, a workshop)."""
 
-    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="+")
+    OWNER = None
+    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="%(class)s_entries")
     position = models.PositiveIntegerField(default=0)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -282,130 +291,26 @@ class OrderedPerson(models.Model):
     def __str__(self):
         return f"{self.position + 1}. {self.speaker}"
 
-
-class PersonLink(NamedTuple):
-    """A person as a list of speakers, authors or organizers shows them."""
-
-    slug: str
-    name: str
-    affiliation: str
-
-
-@lru_cache(maxsize=None)
-def _people_query(through, owner_field):
-    return PreparedQuery(
-        lambda owner_ids: through.objects.filter(AmongIds(owner_field, owner_ids))
-        .order_by(owner_field, "position", "id")
-        .values_list(owner_field, "speaker__slug", "speaker__name", "speaker__affiliation")
-    )
-
-
-def people_lists(through, owner_field, owner_ids, using=DEFAULT_DB_ALIAS):
-    """{owner id: [PersonLink, ...] in list order} for an ordered list (OrderedPerson), in one query."""
-    lists = {owner_id: [] for owner_id in owner_ids}
-    if lists:
-        for owner_id, *person in _people_query(through, owner_field)(ids_text(lists), using=using):
-            lists[owner_id].append(PersonLink(*person))
-    return lists
-
-
-class WithPeople(ModelIterable):
-    """A QuerySet's rows with each one's ordered list of people attached as a plain list.
-
-    prefetch_related would build a model instance for every list entry and another for its person, through
-    machinery that cost twice this single values() query on a timetable (1.1 ms against 0.5 ms for 17
-    sessions), and pages list people on every row. Subclasses name the list; a QuerySet method installs one
-    as its _iterable_class, the ORM's own hook for what a QuerySet yields (values() uses it)."""
-
-    through = owner_field = attribute = None
-
-    @classmethod
-    def attach_to(cls, queryset):
-        clone = queryset._chain()
-        clone._iterable_class = cls
-        return clone
-
-    @classmethod
-    def attach_lists(cls, rows, using=DEFAULT_DB_ALIAS):
-        lists = people_lists(cls.through, cls.owner_field, [row.pk for row in rows], using=using)
-        for row in rows:
-            setattr(row, cls.attribute, lists[row.pk])
-        return rows
-
-    def __iter__(self):
-        return iter(self.attach_lists(list(super().__iter__()), using=self.queryset.db))
+    def natural_key(self):
+        # Serializers order rows by their links to models with natural keys: no dependencies to declare.
+        return getattr(self, self.OWNER).natural_key() + self.speaker.natural_key()
 
 
 class SessionSpeaker(OrderedPerson):
+    OWNER = "session"
     session = models.ForeignKey(Session, models.CASCADE, related_name="session_speakers")
-    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="session_appearances")
-
     NATURAL_KEY = ("session__workshop__slug", "session__slug", "speaker__slug")
-    objects = NaturalKeyManager()
-    history = HistoricalRecords()
 
     class Meta(OrderedPerson.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["session", "speaker"], name="sessionspeaker_person_listed_once"),
-        ]
-
-    def natural_key(self):
-        return self.session.natural_key() + self.speaker.natural_key()
-
-    natural_key.dependencies = ["schedule.session", "schedule.speaker"]
+        constraints = [models.UniqueConstraint(fields=["session", "speaker"], name="sessionspeaker_person_listed_once")]
 
 
 class WorkshopOrganizer(OrderedPerson):
+    OWNER = "workshop"
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="workshop_organizers")
-    speaker = models.ForeignKey(Speaker, models.PROTECT, related_name="organizer_roles")
-
     NATURAL_KEY = ("workshop__slug", "speaker__slug")
-    objects = NaturalKeyManager()
-    history = HistoricalRecords()
 
     class Meta(OrderedPerson.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "speaker"], name="workshoporganizer_person_listed_once"),
+            models.UniqueConstraint(fields=["workshop", "speaker"], name="workshoporganizer_person_listed_once")
         ]
-
-    def natural_key(self):
-        return self.workshop.natural_key() + self.speaker.natural_key()
-
-    natural_key.dependencies = ["schedule.workshop", "schedule.speaker"]
-
-
-class SessionsWithSpeakers(WithPeople):
-    through, owner_field, attribute = SessionSpeaker, "session", "speaker_list"
-
-
-def _fields(model):
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def columns_with_room(model):
-    """The columns of a prepared query (prepared.py) whose rows instances_with_room reads: the model's own,
-    then its room's."""
-    return [*_fields(model), *(f"room__{name}" for name in _fields(Room))]
-
-
-def instances_with_room(model, rows, using=DEFAULT_DB_ALIAS):
-    """Instances of model from rows of columns_with_room(model), each with its room as select_related sets it."""
-    fields, room_fields = _fields(model), _fields(Room)
-    cut, made = len(fields), []
-    for row in rows:
-        instance = model.from_db(using, fields, row[:cut])
-        instance.room = Room.from_db(using, room_fields, row[cut:]) if instance.room_id is not None else None
-        made.append(instance)
-    return made
-
-
-_TIMETABLE_ROWS = PreparedQuery(
-    lambda workshop_id: Session.objects.for_timetable(workshop_id).values_list(*columns_with_room(Session))
-)
-
-
-def timetable_sessions(workshop, using=DEFAULT_DB_ALIAS):
-    """list(Session.objects.for_timetable(workshop)), prepared (prepared.py): the timetable and the exports read
-    a workshop's whole programme on every request. Each session's room is the select_related one would be."""
-    sessions = instances_with_room(Session, _TIMETABLE_ROWS(workshop.pk, using=using), using=using)
-    return SessionsWithSpeakers.attach_lists(sessions, using=using)

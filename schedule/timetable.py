@@ -9,6 +9,7 @@ from itertools import groupby
 class Gap:
     starts_at: datetime
     ends_at: datetime
+    is_gap = True
 
     @property
     def minutes(self):
@@ -20,6 +21,7 @@ class Entry:
     session: object
     is_now: bool = False
     is_next: bool = False
+    is_gap = False
 
 
 @dataclass

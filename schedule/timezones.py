@@ -57,6 +57,10 @@ class ViewerZone:
     rejected: str = ""  # what the reader asked for, when it was not a zone
     remember: str | None = None  # the cookie value to set: a name, "" to forget, None to leave it
 
+    @property
+    def tzinfo(self):
+        return zone(self.name)
+
 
 def viewer_zone(request, workshop_zone):
     """?tz= wins and is remembered; then the remembered choice; then the workshop's own zone."""

@@ -1,23 +1,20 @@
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from . import timetable
-from .models import Session, Workshop, WorkshopOrganizer, people_lists, timetable_sessions, workshop_finder
-from .timezones import abbreviation, day_bounds, remember_zone, viewer_zone, zone
+from .models import Session, Workshop
+from .timezones import abbreviation, day_bounds, remember_zone, viewer_zone
 
 
 class WorkshopPageMixin:
     """A page of one workshop, with times shown in the reader's zone (?tz=, then cookie, then the workshop's)."""
 
-    find_workshop = staticmethod(workshop_finder())
+    workshops = Workshop.objects.all()
 
     def dispatch(self, request, *args, **kwargs):
-        self.workshop = self.find_workshop(kwargs["workshop"])
-        if self.workshop is None:
-            raise Http404("No workshop has that address.")
+        self.workshop = get_object_or_404(self.workshops, slug=kwargs["workshop"])
         self.zone = viewer_zone(request, self.workshop.timezone)
         return remember_zone(super().dispatch(request, *args, **kwargs), self.zone)
 
@@ -41,7 +38,7 @@ def has_posters():
 
 class TimetableView(WorkshopPageMixin, TemplateView):
     template_name = "schedule/timetable.html"
-    find_workshop = staticmethod(workshop_finder(has_posters=has_posters))
+    workshops = Workshop.objects.with_organizers().annotate(has_posters=has_posters())
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -50,18 +47,12 @@ class TimetableView(WorkshopPageMixin, TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        sessions = timetable_sessions(self.workshop)
+        sessions = Session.objects.for_timetable(self.workshop)
         now = timezone.now()
         opens, closes = day_bounds(self.workshop.start_date, self.workshop.end_date, self.workshop.timezone)
         live = opens <= now < closes
-        days = timetable.arrange(sessions, zone(self.zone.name), now=now, live=live)
-        return super().get_context_data(
-            days=days,
-            live=live,
-            organizers=people_lists(WorkshopOrganizer, "workshop", [self.workshop.pk])[self.workshop.pk],
-            has_posters=self.workshop.has_posters,
-            **kwargs,
-        )
+        days = timetable.arrange(sessions, self.zone.tzinfo, now=now, live=live)
+        return super().get_context_data(days=days, live=live, **kwargs)
 
 
 class SessionDetailView(WorkshopPageMixin, DetailView):

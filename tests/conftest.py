@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from posters.models import Poster, PosterAuthor, PosterSpot
@@ -12,16 +13,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+SEED = "oppo2021"
+
+
+def empties_the_tables(item):
+    """Transactional tests commit, and the tables are emptied after them: the seed with the rest."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    # Browser tests run last: they are the slowest, and their transactional tests empty the tables.
-    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
+    # Tests that empty the tables run last, the browser tests (the slowest) at the very end.
+    items.sort(key=lambda item: (empties_the_tables(item), "tests/browser/" in str(item.path).replace("\\", "/")))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the OPPO 2021 programme loaded once, from the committed fixture, for every test
+    that reads it; each test's own writes are rolled back after it."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", SEED, verbosity=0)
 
 
 @pytest.fixture
 def seed(db):
-    """The OPPO 2021 programme, loaded from the committed fixture."""
-    call_command("loaddata", "oppo2021", verbosity=0)
-    return Workshop.objects.get(slug="oppo2021")
+    """The OPPO 2021 programme (loaded again only where a transactional test emptied the tables before)."""
+    workshop = Workshop.objects.filter(slug=SEED).first()
+    if workshop is None:
+        call_command("loaddata", SEED, verbosity=0)
+        workshop = Workshop.objects.get(slug=SEED)
+    return workshop
 
 
 @pytest.fixture
@@ -55,12 +77,28 @@ def make_speaker(db):
 
 
 @pytest.fixture
+def empty_db(db):
+    """A database with no programme at all: the shared seed is deleted for this test, and comes back with the
+    rollback after it."""
+    for model in (Poster, Session, Workshop, Speaker):  # each before what it protects
+        model.objects.all().delete()
+    for app in ("schedule", "posters"):
+        for model in apps.get_app_config(app).get_models():
+            model.objects.all().delete()  # history left by the deletes above
+
+
+def own_workshop(make_workshop):
+    """The first workshop the test made, or a new one: never the seed, which every test shares."""
+    return Workshop.objects.exclude(slug=SEED).order_by("pk").first() or make_workshop()
+
+
+@pytest.fixture
 def make_session(make_workshop, make_speaker):
     """Sessions one after another in a workshop, each with the given number of speakers."""
     counter = itertools.count(0)
 
     def make(workshop=None, speakers=0, **fields):
-        workshop = workshop or Workshop.objects.first() or make_workshop()
+        workshop = workshop or own_workshop(make_workshop)
         n = next(counter)
         starts = datetime(2030, 5, 6, 9, tzinfo=workshop.tzinfo) + timedelta(minutes=20 * n)
         defaults = dict(
@@ -84,7 +122,7 @@ def make_poster(make_workshop, make_speaker):
     counter = itertools.count(0)
 
     def make(workshop=None, authors=0, spots=(), room=None, **fields):
-        workshop = workshop or Workshop.objects.first() or make_workshop()
+        workshop = workshop or own_workshop(make_workshop)
         n = next(counter)
         if room is None:
             room, _ = Room.objects.get_or_create(

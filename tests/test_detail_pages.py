@@ -159,7 +159,7 @@ def test_posters_without_a_room_or_spot_are_listed_apart(client, make_poster, ma
     assert "Not yet placed" in response.text and "No spot yet" in response.text
 
 
-def test_escaping_covers_titles_names_and_abstracts(client, make_session, make_speaker):
+def test_escaping_covers_titles_names_and_abstracts(empty_db, client, make_session, make_speaker):
     session = make_session(title="<img src=x onerror=alert(1)>", abstract="<script>alert(2)</script> $x<y$")
     text = client.get(f"/{session.workshop.slug}/sessions/{session.slug}/").text
     assert "<img src=x" not in text and "<script>alert(2)" not in text

@@ -9,9 +9,9 @@ from jsonschema import Draft6Validator, FormatChecker
 from lxml import etree
 
 from posters.models import Poster
-from schedule.exports import frab
+from workshop.exports import frab
 from schedule.models import Room, RoomKind, Session, SessionKind
-from workshop.exports import build_programme
+from workshop.exports.programme import build_programme
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 requires_schemas = pytest.mark.skipif(

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from posters.models import Poster, PosterAuthor, PosterSpot
-from schedule.exports import frab
+from workshop.exports import frab
 from schedule.models import Room, RoomKind, Session, SessionKind, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
-from workshop.exports import build_programme
+from workshop.exports.programme import build_programme
 from workshop.importers.frab import fixture_items
 from workshop.loading import LoadError, load_items
 
@@ -222,7 +222,7 @@ def utc(*args):
 # Files as other tools write them
 
 
-def test_a_pretalx_xml_file_loads_with_its_rooms_sessions_people_and_poster(db):
+def test_a_pretalx_xml_file_loads_with_its_rooms_sessions_people_and_poster(empty_db):
     report = load(PRETALX_XML, "xml")
     assert report.problems == []
     workshop = Workshop.objects.get()
@@ -275,7 +275,7 @@ def test_a_pretalx_xml_file_loads_with_its_rooms_sessions_people_and_poster(db):
     assert sorted(Speaker.objects.values_list("slug", flat=True)) == ["ada-lovelace", "charles-babbage", "grace-hopper"]
 
 
-def test_a_pretalx_json_file_loads_with_the_main_track_as_no_room(db):
+def test_a_pretalx_json_file_loads_with_the_main_track_as_no_room(empty_db):
     report = load(json.dumps(PRETALX_JSON), "json")
     assert report.problems == []
     assert [(r.name, r.slug, r.kind, r.url, r.position) for r in Room.objects.all()] == [

@@ -15,7 +15,7 @@ def generate(prefix="conf", **sizes):
                  stdout=open(os.devnull, "w"))
 
 
-def test_the_conference_has_the_size_asked_for(db):
+def test_the_conference_has_the_size_asked_for(empty_db):
     generate(workshops=3, posters=40, people=25, sessions=6)
     assert Workshop.objects.filter(slug__startswith="conf-").count() == 3
     assert Session.objects.count() == 18 and Poster.objects.count() == 40 and Speaker.objects.count() == 25

@@ -63,7 +63,7 @@ def refused(path):
     return err.getvalue(), str(raised.value)
 
 
-def test_the_seed_loads_into_an_empty_database(db):
+def test_the_seed_loads_into_an_empty_database(empty_db):
     out, _ = load("fixtures/oppo2021.json")
     assert "Loaded 428 objects" in out and "428 new" in out
     assert Session.objects.count() == 17 and Poster.objects.count() == 45
@@ -95,7 +95,7 @@ def test_reloading_an_edited_programme_updates_rows_in_place(seed, tmp_path):
     assert Session.objects.get(slug="opening-remarks").title == "Welcome and Opening Remarks"
 
 
-def test_dry_run_validates_and_writes_nothing(db):
+def test_dry_run_validates_and_writes_nothing(empty_db):
     out, _ = load("fixtures/oppo2021.json", dry_run=True)
     assert "Would load 428 objects" in out
     assert not Workshop.objects.exists()
@@ -237,7 +237,7 @@ def test_a_missing_file_gets_one_clear_line(db, tmp_path):
         load(tmp_path / "nowhere.json")
 
 
-def test_forward_references_within_a_file_resolve(db, tmp_path):
+def test_forward_references_within_a_file_resolve(empty_db, tmp_path):
     items = json.loads(open("fixtures/oppo2021.json", encoding="utf-8").read())
     out, _ = load(write(tmp_path, list(reversed(items))))
     assert "428 new" in out
@@ -268,8 +268,8 @@ def test_an_item_updates_only_the_fields_it_names(seed, tmp_path):
 
 
 def test_a_schedule_file_from_another_tool_keeps_what_it_does_not_carry(seed, tmp_path):
-    from schedule.exports import frab
-    from workshop.exports import build_programme
+    from workshop.exports import frab
+    from workshop.exports.programme import build_programme
 
     Session.objects.filter(slug="opening-remarks").update(video_provider="SlidesLive")
     programme = build_programme(seed, lambda path: "http://testserver" + path)

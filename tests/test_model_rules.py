@@ -123,6 +123,27 @@ def test_a_poster_spot_label_is_used_by_one_poster_per_room(make_poster):
     assert messages(error)["label"] == [f"Spot A1 in room “{first.room}” is already taken by “{first}”."]
 
 
+def test_a_spot_label_in_another_case_is_the_same_spot(make_poster):
+    first = make_poster(spots=["a1"])
+    second = make_poster(spots=["B1"], room=first.room)
+    spot = PosterSpot(poster=second, label="A1")
+    with pytest.raises(ValidationError) as error:
+        spot.full_clean()
+    assert messages(error)["label"] == [f"Spot A1 in room “{first.room}” is already taken by “{first}”."]
+
+
+def test_spot_labels_are_stored_upper_cased_however_they_are_written(make_poster):
+    poster = make_poster(spots=["c3"])
+    spot = PosterSpot(poster=poster, label="d4")
+    spot.full_clean()  # what the admin and the loader run
+    assert spot.label == "D4"
+    spot.save()
+    PosterSpot.objects.bulk_create([PosterSpot(poster=poster, label="e5")])  # no model code at all
+    assert sorted(PosterSpot.objects.filter(poster=poster).values_list("label", flat=True)) == ["C3", "D4", "E5"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PosterSpot.objects.create(poster=poster, label="C3".lower())  # one label per poster, whatever the case
+
+
 def test_the_same_spot_label_is_fine_in_another_room(make_poster):
     first = make_poster(spots=["A1"])
     other_room = Room.objects.create(workshop=first.workshop, name="Room 2", slug="room-2")
@@ -147,7 +168,7 @@ def test_a_spotlight_of_another_workshop_is_refused(make_workshop, make_session,
     assert "belongs to another workshop" in messages(error)["spotlight"][0]
 
 
-def test_a_spot_label_is_letters_and_digits(make_poster):
+def test_a_spot_label_is_letters_and_digits(empty_db, make_poster):
     with pytest.raises(ValidationError, match="letters and digits"):
         PosterSpot(poster=make_poster(), label="A 1<").full_clean()
     assert Poster.objects.count() == 1

@@ -286,7 +286,7 @@ def test_a_nul_byte_or_line_break_anywhere_gets_an_answer_not_a_server_error(see
     assert not failures, "\n\n".join(failures)
 
 
-def test_the_guard_fails_on_a_view_that_raises(make_workshop, monkeypatch):
+def test_the_guard_fails_on_a_view_that_raises(empty_db, make_workshop, monkeypatch):
     """fetch() is only worth something if a crashing view really fails the test."""
     from schedule import views
 
@@ -299,7 +299,7 @@ def test_the_guard_fails_on_a_view_that_raises(make_workshop, monkeypatch):
         fetch("/oppo2021/")
 
 
-def test_the_guard_fails_on_markup_shown_unescaped(make_workshop, monkeypatch):
+def test_the_guard_fails_on_markup_shown_unescaped(empty_db, make_workshop, monkeypatch):
     from django.http import HttpResponse
 
     from schedule import views

@@ -4,10 +4,10 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from posters.models import Poster
 from schedule.models import Session, SessionSpeaker, Speaker
-from workshop.filters import _POSTERS_FOUND
 
 
 def titles(response):
@@ -161,6 +161,7 @@ def test_a_nul_character_in_the_query_is_refused_before_any_search(client, seed)
     assert "NUL" in response.text
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="near misses are pg_trgm's; SQLite matches names as written")
 def test_a_misspelt_name_still_finds_the_person(client, seed):
     sessions, _ = titles(search(client, q="Zdeborva"))
     assert sessions == ["Overparametrization: Insights from solvable models"]
@@ -224,21 +225,6 @@ def test_the_person_and_room_chosen_stay_selected_in_the_form(client, seed):
     assert text.count(" selected>") == 3
 
 
-def test_searches_with_as_many_words_share_one_compiled_query(client, seed):
-    # Each number of words (and each set of filters) is one SQL statement, compiled once (schedule/prepared.py).
-    compiled = _POSTERS_FOUND._compiled
-    compiled.cache_clear()
-    search(client, q="double descent")
-    before = compiled.cache_info()
-    assert before.misses == 1
-    for words in ("neural networks", "implicit bias", "Zdeborova kernels"):
-        assert search(client, q=words).status_code == 200
-    after = compiled.cache_info()
-    assert after.misses == before.misses and after.hits == before.hits + 3
-    search(client, q="one two three")
-    assert compiled.cache_info().misses == before.misses + 1
-
-
 def test_a_name_and_a_plain_word_match_in_the_same_search(client, seed):
     # Each word is matched against names on its own: "Bartlett" through the people, "adversarial" in the text.
     sessions, _ = titles(search(client, q="Bartlett adversarial"))
@@ -247,10 +233,32 @@ def test_a_name_and_a_plain_word_match_in_the_same_search(client, seed):
 
 def test_a_word_in_nobodys_name_and_a_word_in_almost_everyones_both_answer(client, seed):
     assert titles(search(client, q="qqqqqq")) == ([], [])
-    # "e" is in most names: the ids of all those people reach the SQL as one parameter.
+    # "e" is in most names.
     sessions, posters = titles(search(client, q="e"))
     workshop_sessions = Session.objects.filter(workshop__slug="oppo2021")
     named = {s.title for s in workshop_sessions.filter(session_speakers__speaker__name__icontains="e")}
     assert len(named) > 10 and named <= set(sessions)
     assert Poster.objects.filter(workshop__slug="oppo2021", poster_authors__speaker__name__icontains="e").exists()
     assert posters
+
+
+def test_each_result_shows_the_words_of_its_abstract_around_the_match_marked(client, seed):
+    # "Omniglot" is in neither title: what is marked comes from the abstracts' excerpts.
+    text = search(client, q="Omniglot").text
+    excerpts = re.findall(r'<p class="excerpt">(.*?)</p>', text, re.S)
+    assert len(excerpts) == 2 and all("<mark>Omniglot</mark>" in excerpt for excerpt in excerpts)
+    assert all(len(unescape(re.sub("<[^>]+>", "", excerpt)).split()) <= 40 for excerpt in excerpts)
+
+
+def test_an_excerpt_is_escaped_like_the_rest_of_the_page(client, make_session):
+    session = make_session(abstract="Before <script>alert(1)</script> the zebra & after.")
+    text = client.get(f"/{session.workshop.slug}/search/", {"q": "zebra"}).text
+    [excerpt] = re.findall(r'<p class="excerpt">(.*?)</p>', text, re.S)
+    assert "<script>" not in excerpt and "&lt;script&gt;" in excerpt and "<mark>zebra</mark>" in excerpt
+
+
+def test_text_changed_by_a_bulk_update_is_searched_by_its_new_words(client, seed):
+    # The search document is the database's to keep: no model code runs for a QuerySet.update().
+    Session.objects.filter(workshop=seed, slug="opening-remarks").update(abstract="A quagga walks in.")
+    sessions, _ = titles(search(client, q="quagga"))
+    assert sessions == ["Opening Remarks"]

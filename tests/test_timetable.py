@@ -141,7 +141,7 @@ def test_organizers_and_description_are_shown(client, seed):
     assert "About the workshop" in text
 
 
-def test_a_new_workshop_with_no_sessions_says_so(client, make_workshop):
+def test_a_new_workshop_with_no_sessions_says_so(empty_db, client, make_workshop):
     workshop = make_workshop()
     response = client.get(f"/{workshop.slug}/")
     assert response.status_code == 200

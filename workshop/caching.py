@@ -8,14 +8,13 @@ authentication, no view, no template.
 """
 
 import hashlib
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
@@ -68,22 +67,28 @@ def bump_version():
     _seen["number"] = None  # this process sees its own change at once
 
 
+_pending = threading.local()  # connections and transactions belong to a thread
+
+
 def bump_after_commit():
-    """Once per transaction, after it commits: a rolled-back change retires nothing."""
-    connection = transaction.get_connection()
-    if not any(callback is bump_version for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(bump_version)
+    """Once per transaction, after it commits: a rolled-back change retires nothing. Every change asks; the
+    first answer after the commit bumps, the others find nothing left to do."""
+    _pending.changed = True
+    transaction.on_commit(bump_if_changed)
 
 
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
+def bump_if_changed():
+    if getattr(_pending, "changed", False):
+        _pending.changed = False
+        bump_version()
+
+
 def programme_changed(sender, **kwargs):
+    """Connected to every model's saves and deletes (apps.py); counts those of the programme's apps."""
     if sender._meta.app_label in PROGRAMME_APPS:
         bump_after_commit()
 
 
-@receiver(post_migrate)
 def migrated(sender, **kwargs):
     bump_version()
 

@@ -15,9 +15,8 @@ from django.core.serializers.base import DeserializationError, deserialize_fk_va
 from django.core.serializers.python import Deserializer
 from django.db import DatabaseError, models, transaction
 
-
-class LoadError(Exception):
-    """The file cannot be read as a programme at all: one line says why."""
+from .importers import frab
+from .importers.errors import LoadError
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,6 @@ def read_items(path):
     """The file's items in Django's fixture format, or a LoadError naming what is wrong with the file as a
     whole. Besides fixtures, reads the frab schedule XML and c3voc schedule JSON that pretalx, frab and
     Indico-based tools export."""
-    from .importers import frab  # the importer builds on this module's LoadError
-
     path = Path(path)
     try:
         raw = path.read_bytes()

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    "workshop",
+    "workshop.apps.WorkshopConfig",
     "schedule",
     "posters",
 ]
@@ -122,19 +122,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that asks the socket, not the server (workshop/postgresql).
-    DATABASES["default"]["ENGINE"] = "workshop.postgresql"
     # A programme fits in memory many times over, where reading a row by index costs about what reading the
     # next one does; PostgreSQL's default (4, for spinning disks) made it scan all 10,000 people of the demo
     # to join the 80 authors on a page of posters (2.4 ms instead of 0.6). The environment can still say.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", f"-c random_page_cost={os.environ.get('DJANGO_PG_RANDOM_PAGE_COST', '1.1')}"
     )
-# The queries every page runs are prepared on the server once per connection (schedule/prepared.py): no parsing
-# or planning on each request. Off (0) behind a pooler that hands one client several server connections
-# (PgBouncer in transaction or statement mode, whatever its version: its max_prepared_statements follows the
-# protocol's prepared statements, not SQL PREPARE): a statement prepared on one would be missing on another.
-PREPARED_STATEMENTS = os.environ.get("DJANGO_PG_PREPARED_STATEMENTS", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,7 +150,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         # Hashed, compressed names in production; the plain storage keeps tests free of collectstatic.
-        "BACKEND": "workshop.storage.ProgrammeStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },

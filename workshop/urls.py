@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import export_views, views
+from . import views
+from .exports import views as export_views
+from .search.views import SearchView
 from .sitemaps import SITEMAPS
 
 workshop_pages = [
@@ -10,7 +12,7 @@ workshop_pages = [
     path("posters/", include("posters.urls")),
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", SearchView.as_view(), name="search"),
     path("agenda/", views.AgendaView.as_view(), name="agenda"),
     path("agenda.ics", export_views.AgendaCalendarView.as_view(), name="agenda-ics"),
     path("schedule.ics", export_views.CalendarView.as_view(), name="schedule-ics"),

@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from posters.models import Poster, listed_posters
-from schedule.models import Session, Speaker, Workshop, room_choices
+from posters.models import Poster
+from schedule.models import Session, Speaker, Workshop
 from schedule.views import WorkshopPageMixin
 
-from . import people, search
-from .export_views import agenda_items
-from .filters import SearchForm, found_poster_ids, found_sessions
+from . import people
+from .exports.views import agenda_items
 
 
 class WorkshopListView(ListView):
@@ -61,46 +60,6 @@ class SpeakerDetailView(WorkshopPageMixin, TemplateView):
             raise Http404("This person has no part in this workshop.")
         return super().get_context_data(
             speaker=speaker, sessions=sessions, posters=posters, organizes=organizes, **kwargs
-        )
-
-
-POSTERS_FOUND_PER_PAGE = 20
-
-
-class SearchView(WorkshopPageMixin, TemplateView):
-    """Sessions and posters matching a text and filters; invalid input is a 400 with the form explaining why."""
-
-    template_name = "search.html"
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        status = 400 if context["form"].is_bound and not context["form"].is_valid() else 200
-        return self.render_to_response(context, status=status)
-
-    def get_context_data(self, **kwargs):
-        data = self.request.GET if self.request.GET else None
-        directory = people.directory(self.workshop)
-        form = SearchForm(data, people=directory.choices, rooms=room_choices(self.workshop))
-        sessions, posters, poster_count, q = [], [], 0, None
-        if form.is_bound and form.is_valid() and form.is_searching:
-            values = form.cleaned_data
-            q = search.read(values["q"], directory.names) if values["q"] else None
-            filters = (q, values["kind"], values["speaker"], values["room"])
-            sessions = found_sessions(self.workshop, *filters)
-            # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
-            found = found_poster_ids(self.workshop, *filters)
-            posters = Paginator(found, POSTERS_FOUND_PER_PAGE).get_page(self.request.GET.get("page"))
-            posters.object_list = listed_posters(self.workshop, posters.object_list)  # the page's ids, then rows
-            poster_count = posters.paginator.count
-        return super().get_context_data(
-            form=form,
-            sessions=sessions,
-            posters=posters,
-            page_obj=posters or None,
-            poster_count=poster_count,
-            result_count=len(sessions) + poster_count,
-            highlight_words=q.terms if q else [],
-            **kwargs,
         )
 
 

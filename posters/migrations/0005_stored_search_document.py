@@ -1,13 +1,12 @@
-"""Posters get a stored search document on PostgreSQL (see schedule/search_documents.py), replacing the
+"""Posters get a stored search document on PostgreSQL (see schedule 0005), replacing the
 expression index of 0002."""
 
 import importlib
 
 from django.db import migrations
 
-from schedule import search_documents
-
 previous = importlib.import_module("posters.migrations.0002_search_index")
+documents = importlib.import_module("schedule.migrations.0005_stored_search_document")
 TABLE = "posters_poster"
 
 
@@ -15,13 +14,13 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.remove_index(apps.get_model("posters", "Poster"), previous.document_index())
-    search_documents.add(schema_editor, TABLE)
+    documents.add_document(schema_editor, TABLE)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    search_documents.remove(schema_editor, TABLE)
+    documents.remove_document(schema_editor, TABLE)
     schema_editor.add_index(apps.get_model("posters", "Poster"), previous.document_index())
 
 

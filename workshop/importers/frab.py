@@ -23,11 +23,11 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from django.utils.text import slugify
 
-from schedule.exports.events import Programme
 from schedule.models import RoomKind, SessionKind
 from schedule.timezones import is_zone_name, zone
-from workshop.loading import LoadError
+from workshop.exports.events import Programme
 
+from .errors import LoadError
 from .icml import KINDS, POSTER_KIND, stable_guid, unique_slug
 
 MAIN_TRACK = Programme.main_track  # the exporter's room for sessions without a room

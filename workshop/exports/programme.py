@@ -5,9 +5,10 @@ import uuid
 from django.urls import reverse
 
 from posters.models import Poster
-from schedule.exports.events import Event, Person, Programme, Room
 from schedule.models import Room as RoomModel
-from schedule.models import timetable_sessions
+from schedule.models import Session
+
+from .events import Event, Person, Programme, Room
 
 
 def room_guid(workshop_slug, room_slug):
@@ -31,37 +32,36 @@ def _people(people, workshop, absolute):
     )
 
 
-def session_event(session, workshop, absolute):
+def item_event(item, workshop, absolute, *, kind, kind_label, page, people, **details):
+    """A session or a poster as an Event; page is the name of its detail page's URL."""
     return Event(
-        guid=str(session.guid),
-        slug=session.slug,
-        title=session.title,
-        kind=session.kind,
-        kind_label=session.get_kind_display(),
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        url=absolute(reverse("schedule:session-detail", args=[workshop.slug, session.slug])),
-        abstract=session.abstract,
-        people=_people(session.speaker_list, workshop, absolute),
-        room=_room(session.room, workshop),
-        video_url=session.video_url,
-        video_provider=session.video_provider,
+        guid=str(item.guid),
+        slug=item.slug,
+        title=item.title,
+        kind=kind,
+        kind_label=kind_label,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        url=absolute(reverse(page, args=[workshop.slug, item.slug])),
+        abstract=item.abstract,
+        people=_people(people, workshop, absolute),
+        room=_room(item.room, workshop),
+        **details,
+    )
+
+
+def session_event(session, workshop, absolute):
+    return item_event(
+        session, workshop, absolute, kind=session.kind, kind_label=session.get_kind_display(),
+        page="schedule:session-detail", people=session.speaker_list,
+        video_url=session.video_url, video_provider=session.video_provider,
     )
 
 
 def poster_event(poster, workshop, absolute):
-    return Event(
-        guid=str(poster.guid),
-        slug=poster.slug,
-        title=poster.title,
-        kind="poster",
-        kind_label="Poster",
-        starts_at=poster.starts_at,
-        ends_at=poster.ends_at,
-        url=absolute(reverse("posters:poster-detail", args=[workshop.slug, poster.slug])),
-        abstract=poster.abstract,
-        people=_people(poster.author_list, workshop, absolute),
-        room=_room(poster.room, workshop),
+    return item_event(
+        poster, workshop, absolute, kind="poster", kind_label="Poster", page="posters:poster-detail",
+        people=poster.author_list,
     )
 
 
@@ -71,7 +71,7 @@ def build_programme(workshop, absolute, sessions=None, posters=None):
     absolute turns a path into an absolute URL, e.g. request.build_absolute_uri.
     """
     if sessions is None:
-        sessions = timetable_sessions(workshop)
+        sessions = Session.objects.for_timetable(workshop)
     if posters is None:
         posters = Poster.objects.for_listing(workshop).filter(starts_at__isnull=False)
     events = [session_event(s, workshop, absolute) for s in sessions]

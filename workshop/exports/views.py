@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 
 from posters.models import Poster
-from schedule.exports import frab, ical
 from schedule.models import Session, Workshop
 
-from .exports import build_programme
+from . import frab, ical
+from .programme import build_programme
 
 AGENDA_LIMIT = 500  # more starred items than any programme has is not an agenda
 SLUG_LIST = re.compile(r"[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+)*")

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from ..timezones import day_bounds, zone
+from schedule.timezones import day_bounds, zone
 
 GENERATOR = "workshop-programme"
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
