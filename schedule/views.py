@@ -52,7 +52,9 @@ class TimetableView(WorkshopPageMixin, TemplateView):
         opens, closes = day_bounds(self.workshop.start_date, self.workshop.end_date, self.workshop.timezone)
         live = opens <= now < closes
         days = timetable.arrange(sessions, self.zone.tzinfo, now=now, live=live)
-        return super().get_context_data(days=days, live=live, **kwargs)
+        # While live, "now" and "next" move on with the clock: sessions start and end on the minute.
+        live_minute = now.strftime("%Y%m%d%H%M") if live else ""
+        return super().get_context_data(days=days, live=live, live_minute=live_minute, **kwargs)
 
 
 class SessionDetailView(WorkshopPageMixin, DetailView):

@@ -93,6 +93,13 @@ def migrated(sender, **kwargs):
     bump_version()
 
 
+def fragments(request):
+    """Context for {% cache fragment_seconds name ... programme_version %}: a fragment is kept while the
+    programme is unchanged. Nothing is read when fragments are off."""
+    seconds = settings.PROGRAMME_FRAGMENT_SECONDS
+    return {"fragment_seconds": seconds, "programme_version": current_version()[0] if seconds else None}
+
+
 def page_key(request, number):
     parts = [str(number), request.get_host(), request.method == "HEAD" and "GET" or request.method,
              request.get_full_path(), request.COOKIES.get(ZONE_COOKIE, "")]

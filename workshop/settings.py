@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workshop.caching.fragments",
             ],
         },
     },
@@ -178,6 +179,9 @@ CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "locmem:/
 PROGRAMME_CACHE_ALIAS = "default"
 # Whole pages stay cached this long unless the programme changes first (which retires them at once).
 PROGRAMME_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "3600"))
+# Costly parts of pages (a timetable's rows, a list of hundreds of people) are kept this long, keyed on the programme
+# version: an edit retires them like whole pages. Off (0) in development, where pages show every edit at once.
+PROGRAMME_FRAGMENT_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS", "0" if DEBUG else "3600"))
 # How often each process looks for a newer programme version; an edit reaches other workers within this.
 PROGRAMME_VERSION_CHECK_SECONDS = float(os.environ.get("DJANGO_VERSION_CHECK_SECONDS", "1"))
 
