@@ -21,6 +21,7 @@ class PosterQuerySet(models.QuerySet):
         """The workshop's posters as every list of them shows them: with their room, spot_labels and author_list."""
         return (
             self.filter(workshop=workshop)
+            .defer("search_document")  # the database's own, to search with; pages never show it
             .select_related("room")
             .with_spots()
             .prefetch_related(in_list_order(PosterAuthor, "poster_authors", "author_entries"))

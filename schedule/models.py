@@ -195,6 +195,7 @@ class SessionQuerySet(models.QuerySet):
         """The workshop's sessions as every list of them shows them: with their room and speaker_list."""
         return (
             self.filter(workshop=workshop)
+            .defer("search_document")  # the database's own, to search with; pages never show it
             .select_related("room")
             .prefetch_related(in_list_order(SessionSpeaker, "session_speakers", "speaker_entries"))
         )

@@ -39,10 +39,20 @@ def people_of(workshop):
     return appearing_in(workshop).annotate(session_count=_count(sessions), poster_count=_count(posters))
 
 
-def family_name_key(speaker):
+def choices(workshop):
+    """(slug, name) of everyone in the workshop, by family name: a form's choice of person."""
+    named = appearing_in(workshop).values_list("slug", "name")
+    return sorted(named, key=lambda person: name_key(person[1], person[0]))
+
+
+def name_key(name, slug):
     """Sort "Yasaman Bahri" under B, as an author index does."""
-    parts = speaker.name.split()
-    return (parts[-1].casefold() if parts else "", speaker.name.casefold(), speaker.slug)
+    parts = name.split()
+    return (parts[-1].casefold() if parts else "", name.casefold(), slug)
+
+
+def family_name_key(speaker):
+    return name_key(speaker.name, speaker.slug)
 
 
 def alphabetical(people):

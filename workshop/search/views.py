@@ -25,8 +25,8 @@ class SearchView(WorkshopPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         data = self.request.GET or None
         choices = {
-            "people": [(person.slug, person.name) for person in people.alphabetical(people.appearing_in(self.workshop))],
-            "rooms": list(self.workshop.rooms.values_list("slug", "name")),
+            "people": people.choices(self.workshop),
+            "rooms": list(self.workshop.rooms.order_by("position", "name").values_list("slug", "name")),
         }
         sessions = SessionFilter(data, Session.objects.for_timetable(self.workshop), **choices)
         posters = PosterFilter(data, Poster.objects.for_listing(self.workshop).order_by(*PosterFilter.ties), **choices)

@@ -43,6 +43,19 @@ def marked_parts(context, text):
     return [*parts, (text[end:], False)]
 
 
+# Times on rows that lists repeat by the dozen: the date filter's general formatting costs ten times these.
+@register.filter(expects_localtime=True)
+def iso(value):
+    """An instant as ISO 8601 with its offset, in the page's zone: 2021-07-24T09:00:00-07:00."""
+    return value.isoformat()
+
+
+@register.filter(expects_localtime=True)
+def clock(value):
+    """An instant's time of day in the page's zone: 09:00."""
+    return f"{value:%H:%M}"
+
+
 @register.filter
 def duration(gap):
     hours, minutes = divmod(gap.minutes, 60)
