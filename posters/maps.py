@@ -49,6 +49,7 @@ class RoomMap:
     off_grid: list = field(default_factory=list)  # [(label, poster)] for labels that are not letter+number
     width: int = 0
     height: int = 0
+    highlight: str = ""  # the labels of the spots shown as "here", for the map's place in the cache
     cell_width: int = CELL_WIDTH
     cell_height: int = CELL_HEIGHT
 
@@ -87,6 +88,7 @@ def room_map(room, posters, highlight=()):
         rows=[(letter, MARGIN + row * step_y + CELL_HEIGHT // 2) for row, letter in enumerate(letters)],
         columns=[(number, MARGIN + col * step_x + CELL_WIDTH // 2) for col, number in enumerate(numbers)],
         off_grid=sorted(off_grid, key=lambda item: spot_sort_key(item[0])),
+        highlight=" ".join(sorted(highlight)),
         width=MARGIN + len(numbers) * step_x,
         height=MARGIN + len(letters) * step_y,
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schedule.models import (
-    Listed, NaturalKeyManager, OrderedPerson, Room, Session, Speaker, Workshop, in_list_order, people_of,
+    Listed, NaturalKeyManager, OrderedPerson, Room, Session, Speaker, Workshop, in_list_order, listed_people,
 )
 
 from . import rules
@@ -39,11 +39,7 @@ class Poster(Listed):
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     spotlight = models.OneToOneField(
-        Session,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="poster",
+        Session, models.SET_NULL, null=True, blank=True, related_name="poster",
         help_text="The spotlight talk that also presents this poster.",
     )
 
@@ -67,7 +63,7 @@ class Poster(Listed):
     @property
     def author_list(self):
         """Its authors in order; for_listing() loads them with the posters."""
-        return people_of(self, "author_entries", "poster_authors")
+        return listed_people(self, "author_entries", "poster_authors")
 
     @property
     def spot_labels(self):

@@ -128,7 +128,7 @@ class Workshop(Revised):
     @property
     def organizer_list(self):
         """Its organizers in order; WorkshopQuerySet.with_organizers() loads them with the workshop."""
-        return people_of(self, "organizer_entries", "workshop_organizers")
+        return listed_people(self, "organizer_entries", "workshop_organizers")
 
 
 class RoomKind(models.TextChoices):
@@ -182,7 +182,7 @@ def in_list_order(through, relation, to_attr):
     return models.Prefetch(relation, through.objects.select_related("speaker"), to_attr=to_attr)
 
 
-def people_of(owner, to_attr, relation):
+def listed_people(owner, to_attr, relation):
     """The people of owner's ordered list, from its prefetched entries (in_list_order), else from a query."""
     entries = getattr(owner, to_attr, None)
     if entries is None:
@@ -217,11 +217,7 @@ class Session(Listed):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     room = models.ForeignKey(
-        Room,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="sessions",
+        Room, models.PROTECT, null=True, blank=True, related_name="sessions",
         help_text="Leave empty for the workshop's main track.",
     )
     abstract = models.TextField(blank=True)
@@ -233,11 +229,7 @@ class Session(Listed):
     )
     speakers = models.ManyToManyField(Speaker, through="SessionSpeaker", blank=True, related_name="sessions")
     belongs_to = models.ForeignKey(
-        "self",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="attached_sessions",
+        "self", models.SET_NULL, null=True, blank=True, related_name="attached_sessions",
         help_text="The talk this session belongs to, for example the talk a live Q&A follows.",
     )
 
@@ -266,7 +258,7 @@ class Session(Listed):
     @property
     def speaker_list(self):
         """Its speakers in order; for_timetable() loads them with the sessions."""
-        return people_of(self, "speaker_entries", "session_speakers")
+        return listed_people(self, "speaker_entries", "session_speakers")
 
     def clean(self):
         problems = rules.session_problems(self)

@@ -1,6 +1,7 @@
 """Production mode: deploy checks, security headers, the health check, and the page cache."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -221,6 +222,17 @@ def test_a_timetables_kept_rows_follow_the_zone_and_are_retired_by_an_edit(
     with django_capture_on_commit_callbacks(execute=True):
         Session.objects.get(slug="opening-remarks").save()
     assert "Welcome" in client.get("/oppo2021/").text
+
+
+def test_kept_room_maps_mark_the_spot_of_the_poster_shown(client, seed, page_cache, settings):
+    settings.PROGRAMME_CACHE_SECONDS = 0
+    settings.PROGRAMME_FRAGMENT_SECONDS = 600
+    room = seed.rooms.get(slug="gather-town-room-1")
+    first, second = seed.posters.filter(room=room).order_by("slug")[:2]
+    for poster in (first, second, first):
+        text = client.get(poster.get_absolute_url()).text
+        here = re.findall(r'class="room-map__spot is-here" data-spot="(\w+)"', text)
+        assert here == poster.spot_labels
 
 
 def test_an_edit_of_a_person_retires_the_pages_that_show_them(

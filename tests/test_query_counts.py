@@ -28,7 +28,8 @@ PAGES = {
     "timetable": (lambda w, s, p, who, room, word: f"/{w.slug}/", 4),
     "timetable in another zone": (lambda w, s, p, who, room, word: f"/{w.slug}/?tz=Asia/Tokyo", 4),
     "session": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}/", 6),
-    "speakers": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/", 2),
+    # the workshop; sessions and posters per person, organizers, then everyone by key
+    "speakers": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/", 5),
     "speaker": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/{who}/", 8),
     "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 6),  # places for maps, then the page
     "posters, a later page": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/?page=2", 6),

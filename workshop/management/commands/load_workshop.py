@@ -7,10 +7,7 @@ from workshop.loading import LoadError, load_file
 
 
 class Command(BaseCommand):
-    help = (
-        "Load a programme fixture, validating every object with the model rules. All or nothing: on any "
-        "problem, every problem is listed and the database is left as it was."
-    )
+    help = "Load a programme, all or nothing: every object checked by the model rules, every problem listed."
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="A fixture file, or the name of one in fixtures/.")
