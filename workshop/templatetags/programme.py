@@ -1,10 +1,10 @@
-"""Template filters for programme text. Each escapes first, then adds only markup it wrote itself."""
+"""Template filters and tags for programme text: each gives data (parts, words, times) that the templates mark
+up, escaped by the engine."""
 
 import re
 
 from django import template
-from django.utils.html import escape, linebreaks
-from django.utils.safestring import mark_safe
+from django.utils.text import normalize_newlines
 
 from schedule.timezones import offered_zone_names
 from workshop.search.excerpts import MARK_END, MARK_START
@@ -18,11 +18,23 @@ MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
 
 
 @register.filter
-def abstract_html(text):
-    """Paragraphs of an abstract, with LaTeX text commands as HTML; $…$ math is left for KaTeX to draw."""
-    html = linebreaks(escape(TEX_QUOTES.sub(r"“\1”", text)))
-    html = TEXT_COMMAND.sub(lambda m: f"<{TEXT_COMMANDS[m[1]]}>{m[2]}</{TEXT_COMMANDS[m[1]]}>", html)
-    return mark_safe(html.replace("\\ ", " "))
+def abstract_paragraphs(text):
+    """An abstract as paragraphs of (text, tag) parts for includes/_abstract.html to mark up: LaTeX's \\emph,
+    \\textit and \\textbf as "em" and "strong", a line break as "br"; $…$ math is left for KaTeX to draw."""
+    text = TEX_QUOTES.sub(r"“\1”", normalize_newlines(text)).replace("\\ ", " ")
+    paragraphs = []
+    for paragraph in re.split(r"\n{2,}", text.strip()):
+        parts = []
+        for number, line in enumerate(paragraph.split("\n")):
+            if number:
+                parts.append(("", "br"))
+            end = 0
+            for match in TEXT_COMMAND.finditer(line):
+                parts += [(line[end : match.start()], ""), (match[2], TEXT_COMMANDS[match[1]])]
+                end = match.end()
+            parts.append((line[end:], ""))
+        paragraphs.append(parts)
+    return paragraphs
 
 
 @register.simple_tag(takes_context=True)
