@@ -229,3 +229,10 @@ def test_a_short_abstract_is_previewed_whole(client, make_session):
     text = client.get(f"/{session.workshop.slug}/sessions/{session.slug}/").text
 
     assert '<meta name="description" content="Double descent, briefly.">' in text
+
+
+def test_an_abstract_keeps_its_paragraphs_and_line_breaks_with_its_markup_escaped(client, make_session):
+    session = make_session(abstract="First <b>line</b>\nsecond \\textbf{bold} line\n\nA new paragraph & more")
+    text = client.get(f"/{session.workshop.slug}/sessions/{session.slug}/").text
+    assert "<p>First &lt;b&gt;line&lt;/b&gt;<br>second <strong>bold</strong> line</p>" in text
+    assert "<p>A new paragraph &amp; more</p>" in text

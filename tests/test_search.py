@@ -254,7 +254,8 @@ def test_an_excerpt_is_escaped_like_the_rest_of_the_page(client, make_session):
     session = make_session(abstract="Before <script>alert(1)</script> the zebra & after.")
     text = client.get(f"/{session.workshop.slug}/search/", {"q": "zebra"}).text
     [excerpt] = re.findall(r'<p class="excerpt">(.*?)</p>', text, re.S)
-    assert "<script>" not in excerpt and "&lt;script&gt;" in excerpt and "<mark>zebra</mark>" in excerpt
+    # SQLite's excerpt shows the tag escaped; PostgreSQL's ts_headline drops tags from the text it quotes.
+    assert "<script>" not in excerpt and "alert(1)" in excerpt and "<mark>zebra</mark>" in excerpt
 
 
 def test_text_changed_by_a_bulk_update_is_searched_by_its_new_words(client, seed):
