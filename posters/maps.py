@@ -62,7 +62,7 @@ def room_map(room, posters, highlight=()):
     for poster in posters:
         for label in poster.spot_labels:
             if GRID_LABEL.match(label):
-                placed[label.upper()] = poster
+                placed[label] = poster
             else:
                 off_grid.append((label, poster))
     if not placed:

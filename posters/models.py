@@ -81,7 +81,8 @@ spot_label_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9-]*$", "A spot lab
 
 
 class SpotLabelField(models.CharField):
-    """A spot's label, upper-cased wherever it is written or looked up: "a1" and "A1" name one spot."""
+    """A spot's label, upper-cased when it is cleaned, saved (raw loads included) or compared exactly: "a1" and
+    "A1" name one spot. Pattern lookups (contains, startswith) compare as given."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -89,6 +90,11 @@ class SpotLabelField(models.CharField):
 
     def get_prep_value(self, value):
         return self.to_python(super().get_prep_value(value))
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)  # the saved object says what the database holds
+        return value
 
 
 class PosterSpot(models.Model):

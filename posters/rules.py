@@ -38,7 +38,7 @@ def spot_conflicts(posters):
     holders = defaultdict(list)
     for poster in posters:
         for spot in poster.spots.all():
-            holders[(poster.workshop_id, poster.room_id, spot.label.upper())].append(poster)
+            holders[(poster.workshop_id, poster.room_id, spot.label)].append(poster)
     warnings = defaultdict(list)
     for (_, _, label), sharing in holders.items():
         if len(sharing) > 1:

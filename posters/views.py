@@ -59,5 +59,6 @@ class PosterDetailView(WorkshopPageMixin, DetailView):
         map_ = None
         if poster.room_id:
             neighbours = Poster.objects.filter(workshop=self.workshop, room=poster.room_id).with_spots()
+            neighbours = neighbours.only("pk", "slug", "title", "room")
             map_ = room_map(poster.room, neighbours, highlight=set(poster.spot_labels))
         return super().get_context_data(room_map=map_, **kwargs)

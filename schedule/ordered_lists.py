@@ -5,14 +5,11 @@ from .models import OrderedPerson, Speaker
 
 def ordered_lists():
     """Every list a person can stand in, as (through model, name of its link to the list's owner), without
-    naming the apps that define them: each is an OrderedPerson with one link to its owner besides the person."""
+    naming the apps that define them: each is an OrderedPerson, whose OWNER names its link to the owner."""
     for relation in Speaker._meta.related_objects:
         model = relation.related_model
         if issubclass(model, OrderedPerson):
-            owner = next(
-                f.name for f in model._meta.concrete_fields if f.is_relation and f.name != "speaker"
-            )
-            yield model, owner
+            yield model, model.OWNER
 
 
 def lists_of(model):

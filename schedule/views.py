@@ -33,7 +33,7 @@ LIVE_CACHE_SECONDS = 30  # while the workshop runs, "now" and "next" must move o
 
 def has_posters():
     # Posters are the posters app's; the timetable only needs to know whether to point at them.
-    return Exists(Workshop.posters.field.model.objects.filter(workshop=OuterRef("pk")))
+    return Exists(Workshop._meta.get_field("posters").related_model.objects.filter(workshop=OuterRef("pk")))
 
 
 class TimetableView(WorkshopPageMixin, TemplateView):

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, OperationalError, ProgrammingError, connection
 from django.test import Client
 
+from posters.models import Poster, PosterSpot
 from schedule.models import Session, Speaker
 from workshop import caching
 
@@ -233,6 +234,23 @@ def test_kept_room_maps_mark_the_spot_of_the_poster_shown(client, seed, page_cac
         text = client.get(poster.get_absolute_url()).text
         here = re.findall(r'class="room-map__spot is-here" data-spot="(\w+)"', text)
         assert here == poster.spot_labels
+
+
+def test_kept_maps_of_posters_without_a_room_stay_in_their_workshop(
+    client, page_cache, settings, make_workshop, make_poster
+):
+    settings.PROGRAMME_CACHE_SECONDS = 0
+    settings.PROGRAMME_FRAGMENT_SECONDS = 600
+    first, second = make_workshop(), make_workshop()
+    for workshop in (first, second):
+        make_poster(workshop=workshop, spots=["B1"])
+        unplaced = Poster.objects.create(workshop=workshop, title="Unplaced", slug=f"unplaced-in-{workshop.slug}")
+        PosterSpot.objects.create(poster=unplaced, label="A1")  # a spot, but no room yet
+    for workshop in (first, second):
+        text = client.get(f"/{workshop.slug}/posters/").text
+        assert re.findall(r'<a href="/[\w-]+/posters/(unplaced-in-[\w-]+)/" class="room-map__spot', text) == [
+            f"unplaced-in-{workshop.slug}"
+        ]
 
 
 def test_an_edit_of_a_person_retires_the_pages_that_show_them(

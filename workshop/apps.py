@@ -11,6 +11,7 @@ class WorkshopConfig(AppConfig):
         # the admin, the loader, a script, `manage.py shell`.
         from . import caching
 
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(caching.programme_changed, dispatch_uid=f"programme-changed-{signal}")
+        post_save.connect(caching.programme_changed, dispatch_uid="programme-saved")
+        post_delete.connect(caching.programme_changed, dispatch_uid="programme-deleted")
+        m2m_changed.connect(caching.programme_changed, dispatch_uid="programme-links-changed")
         post_migrate.connect(caching.migrated, dispatch_uid="programme-migrated")

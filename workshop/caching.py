@@ -4,7 +4,9 @@ A cached page is keyed on the programme version (workshop.models.ProgrammeVersio
 schedule or posters row moves on, once per transaction and only after it commits. Each process reads the
 version at most every PROGRAMME_VERSION_CHECK_SECONDS, so an edit reaches every worker within that time and
 the process that made it at once. Hits are answered near the top of the middleware stack: no session, no
-authentication, no view, no template.
+authentication, no view, no template. The costly parts of a page ({% cache %} fragments: a timetable's
+rows, a long list of people, a room map) are kept under the same version, so that a page rendered afresh
+(the page cache off, a signed-in organizer, the first request after an edit) is cheaper too.
 """
 
 import hashlib
@@ -95,9 +97,10 @@ def migrated(sender, **kwargs):
 
 def fragments(request):
     """Context for {% cache fragment_seconds name ... programme_version %}: a fragment is kept while the
-    programme is unchanged. Nothing is read when fragments are off."""
-    seconds = settings.PROGRAMME_FRAGMENT_SECONDS
-    return {"fragment_seconds": seconds, "programme_version": current_version()[0] if seconds else None}
+    programme stays at the version the request began with (ProgrammeCacheMiddleware); none without one."""
+    version = getattr(request, "programme_version", None)
+    return {"fragment_seconds": settings.PROGRAMME_FRAGMENT_SECONDS if version is not None else 0,
+            "programme_version": version}
 
 
 def page_key(request, number):
@@ -111,7 +114,8 @@ def is_cacheable_request(request):
         settings.PROGRAMME_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not request.path.startswith(NOT_CACHED_PREFIXES)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES  # signed-in organizers always see fresh pages
+        # Signed-in organizers are never served a whole cached page (fragments, keyed on the version, they are).
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
 
@@ -130,10 +134,14 @@ class ProgrammeCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cacheable_request(request):
-            return self.get_response(request)
-        number, changed_at = current_version()
-        if number is None:  # the database has not answered since this process started
+        cacheable = is_cacheable_request(request)
+        number = changed_at = None
+        if cacheable or settings.PROGRAMME_FRAGMENT_SECONDS:
+            number, changed_at = current_version()
+        # Pages and fragments are kept under the version as the request began: an edit that commits while the
+        # view runs moves the version on, so nothing rendered from the older rows is kept under the newer one.
+        request.programme_version = number
+        if not cacheable or number is None:  # None: the database has not answered since this process started
             return self.get_response(request)
         key = page_key(request, number)
         entry = cache().get(key)

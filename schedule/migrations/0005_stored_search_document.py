@@ -1,6 +1,7 @@
 """Sessions get a stored search document on PostgreSQL (a raw column; 0006 declares it), replacing the
 expression index of 0002 that searches could not use without recomputing every vector. The trigram index on
-people's names goes too: names are matched in Python among a workshop's own people (workshop/search.py)."""
+people's names went too (names were then matched in Python); 0006 declares the column as a GeneratedField and
+brings the trigram index back."""
 
 import importlib
 

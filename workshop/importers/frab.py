@@ -1,5 +1,5 @@
 """Reads a frab schedule XML or c3voc schedule JSON file (what frab, pretalx and Indico-based tools export, and what
-schedule/exports/frab.py writes) into Django fixture items with natural keys, for workshop.loading.load_items.
+workshop/exports/frab.py writes) into Django fixture items with natural keys, for workshop.loading.load_items.
 
 Only a file that cannot be read as a schedule at all raises LoadError. A problem with one event (no title, a
 date or duration that cannot be read, a session ending before it starts, two sessions at once in a room) still

@@ -1,7 +1,8 @@
 """What a search result shows of its abstract: the words around the first match, the matches marked.
 
 PostgreSQL's SearchHeadline makes these in the query (filters.py); elsewhere they are cut here, with the same
-marks, so that one template shows both (includes/_marked.html, through the `marked` filter)."""
+marks, so that one template shows both (includes/_marked.html, through the `marked_parts` tag). A result
+that matched by its title or a person's name alone shows no excerpt, on either database."""
 
 import re
 
@@ -28,6 +29,9 @@ def excerpt(text, terms):
 def with_excerpts(rows, terms):
     """rows, each with its excerpt: the database's where it made one (PostgreSQL), else one cut here."""
     for row in rows:
-        if getattr(row, "excerpt", None) is None:
+        made = getattr(row, "excerpt", None)
+        if made is None:
             row.excerpt = excerpt(row.abstract, terms) if terms else ""
+        elif MARK_START not in made:
+            row.excerpt = ""  # SearchHeadline's opening words of an abstract in which nothing matched
     return rows

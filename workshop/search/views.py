@@ -32,7 +32,8 @@ class SearchView(WorkshopPageMixin, TemplateView):
         posters = PosterFilter(data, Poster.objects.for_listing(self.workshop).order_by(*PosterFilter.ties), **choices)
         found_sessions, page = [], None
         searching = sessions.is_searching and sessions.is_valid()
-        terms = words(sessions.form.cleaned_data.get("q")) if searching else []
+        cleaned = sessions.form.cleaned_data if sessions.is_bound and sessions.is_valid() else {}
+        terms = words(cleaned.get("q")) if searching else []
         if searching:
             found_sessions = with_excerpts(list(sessions.qs), terms)
             # A workshop has tens of sessions but may have hundreds of posters: those come a page at a time.
@@ -48,5 +49,6 @@ class SearchView(WorkshopPageMixin, TemplateView):
             poster_count=poster_count,
             result_count=len(found_sessions) + poster_count,
             highlight_words=terms,
+            chosen_person=cleaned.get("speaker", ""),  # checked: what the people's select is kept under
             **kwargs,
         )
