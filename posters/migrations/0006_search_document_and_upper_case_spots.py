@@ -3,13 +3,11 @@ upper-cased, so that "a1" and "A1" are one spot (posters.models.SpotLabelField).
 
 import importlib
 
-import django.contrib.postgres.search
 import django.core.validators
 from django.contrib.postgres.indexes import GinIndex
-from django.db import migrations, models
+from django.db import migrations
 
 import posters.models
-import schedule.search_documents
 
 raw = importlib.import_module("schedule.migrations.0005_stored_search_document")
 documents_0006 = importlib.import_module("schedule.migrations.0006_session_search_document")
@@ -70,16 +68,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="poster",
             name="search_document",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=django.contrib.postgres.search.CombinedSearchVector(
-                    schedule.search_documents.DocumentPart("title", config="english", weight="A"),
-                    "||",
-                    schedule.search_documents.DocumentPart("abstract", config="english", weight="B"),
-                    django.contrib.postgres.search.SearchConfig("english"),
-                ),
-                output_field=django.contrib.postgres.search.SearchVectorField(),
-            ),
+            field=documents_0006.DOCUMENT,
         ),
         migrations.RunPython(add_index, remove_index, elidable=False),
         migrations.AlterField(model_name="historicalposterspot", name="label", field=LABEL),

@@ -15,6 +15,17 @@ import schedule.search_documents
 PERSON = models.ForeignKey(
     on_delete=django.db.models.deletion.PROTECT, related_name="%(class)s_entries", to="schedule.speaker"
 )
+# Spelled out as the model declared it here (schedule/search_documents.py), for sessions and posters alike.
+DOCUMENT = models.GeneratedField(
+    db_persist=True,
+    expression=django.contrib.postgres.search.CombinedSearchVector(
+        schedule.search_documents.DocumentPart("title", config="english", weight="A"),
+        "||",
+        schedule.search_documents.DocumentPart("abstract", config="english", weight="B"),
+        django.contrib.postgres.search.SearchConfig("english"),
+    ),
+    output_field=django.contrib.postgres.search.SearchVectorField(),
+)
 raw = importlib.import_module("schedule.migrations.0005_stored_search_document")
 DOCUMENT_INDEX = "session_search_document_idx"
 NAME_INDEX = "speaker_name_trigram_idx"
@@ -58,16 +69,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="session",
             name="search_document",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=django.contrib.postgres.search.CombinedSearchVector(
-                    schedule.search_documents.DocumentPart("title", config="english", weight="A"),
-                    "||",
-                    schedule.search_documents.DocumentPart("abstract", config="english", weight="B"),
-                    django.contrib.postgres.search.SearchConfig("english"),
-                ),
-                output_field=django.contrib.postgres.search.SearchVectorField(),
-            ),
+            field=DOCUMENT,
         ),
         migrations.RunPython(add_indexes, remove_indexes, elidable=False),
         # The lists' person links are declared once, on OrderedPerson: related names by class.
