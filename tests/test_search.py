@@ -263,3 +263,17 @@ def test_text_changed_by_a_bulk_update_is_searched_by_its_new_words(client, seed
     Session.objects.filter(workshop=seed, slug="opening-remarks").update(abstract="A quagga walks in.")
     sessions, _ = titles(search(client, q="quagga"))
     assert sessions == ["Opening Remarks"]
+
+
+def test_the_person_select_offers_anyone_first_then_everyone_by_family_name(client, seed):
+    form = search(client, q="descent").text.split('name="speaker"', 1)[1].split("</select>", 1)[0]
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', form)
+    assert options[0] == ("", "Anyone")
+    family_names = [unescape(name).split()[-1].casefold() for _, name in options[1:]]
+    assert len(family_names) > 100 and family_names == sorted(family_names)
+
+
+def test_an_unknown_person_is_a_400_naming_the_field(client, seed):
+    response = search(client, q="descent", speaker="nobody-of-that-name")
+    assert response.status_code == 400
+    assert "Person: Select a valid choice" in unescape(response.text)

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from posters.models import Poster, PosterAuthor
-from schedule.models import Session, SessionKind, SessionSpeaker
+from schedule.models import Session, SessionKind, SessionSpeaker, Speaker
 from schedule.search_documents import CONFIG
 from .excerpts import MARK_END, MARK_START
 from .words import MAX_QUERY_LENGTH, words
@@ -26,12 +26,16 @@ EXCERPT_WORDS = {"max_words": 35, "min_words": 15}
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    """Rows matching a search: q (words), kind, speaker (a person's slug) and room (a room's slug). people and
-    rooms are the workshop's, as (slug, name) choices."""
+    """Rows matching a search: q (words), kind, speaker (a person's slug) and room (a room's slug). people is
+    a QuerySet of the workshop's people (a chosen one is looked up by slug, so the list is never read to check
+    it); rooms are the workshop's (slug, name) choices."""
 
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=MAX_QUERY_LENGTH)
     kind = django_filters.ChoiceFilter(choices=KIND_CHOICES, method="filter_kind", empty_label="Any kind")
-    speaker = django_filters.ChoiceFilter(method="filter_speaker", label="Person", empty_label="Anyone")
+    speaker = django_filters.ModelChoiceFilter(
+        queryset=Speaker.objects.none(), to_field_name="slug", method="filter_speaker", label="Person",
+        empty_label="Anyone",
+    )
     room = django_filters.ChoiceFilter(field_name="room__slug", label="Room", empty_label="Any room")
 
     through = parent_field = None  # the model of a row's people, and its link to the row
@@ -39,7 +43,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     def __init__(self, data, queryset, *, people, rooms):
         super().__init__(data, queryset=queryset)
-        self.filters["speaker"].extra["choices"] = people
+        self.filters["speaker"].queryset = people
         self.filters["room"].extra["choices"] = rooms
 
     @property
@@ -76,7 +80,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         return Q(pk__in=own.filter(name).values(self.parent_field))
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.filter(pk__in=self.through.objects.filter(speaker__slug=value).values(self.parent_field))
+        return queryset.filter(pk__in=self.through.objects.filter(speaker=value).values(self.parent_field))
 
 
 class SessionFilter(ProgrammeFilter):

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
@@ -13,6 +15,11 @@ from .words import words
 POSTERS_FOUND_PER_PAGE = 20
 
 
+def person_options(workshop, field):
+    """The people's select: "Anyone", then everyone by family name."""
+    return [("", field.empty_label), *people.choices(workshop)]
+
+
 class SearchView(WorkshopPageMixin, TemplateView):
     """Sessions and posters matching a text and filters; invalid input is a 400 with the form explaining why."""
 
@@ -25,7 +32,7 @@ class SearchView(WorkshopPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         data = self.request.GET or None
         choices = {
-            "people": people.choices(self.workshop),
+            "people": people.appearing_in(self.workshop),
             "rooms": list(self.workshop.rooms.order_by("position", "name").values_list("slug", "name")),
         }
         sessions = SessionFilter(data, Session.objects.for_timetable(self.workshop), **choices)
@@ -49,6 +56,9 @@ class SearchView(WorkshopPageMixin, TemplateView):
             poster_count=poster_count,
             result_count=len(found_sessions) + poster_count,
             highlight_words=terms,
-            chosen_person=cleaned.get("speaker", ""),  # checked: what the people's select is kept under
+            # The people's select, by family name: read when its cached fragment is rendered (the template calls
+            # this), and kept under the checked choice.
+            people_options=partial(person_options, self.workshop, sessions.form.fields["speaker"]),
+            chosen_person=cleaned["speaker"].slug if cleaned.get("speaker") else "",
             **kwargs,
         )
