@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import pytest
 from django.test import Client
+from django.utils.http import int_to_base36
 from hypothesis import HealthCheck, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -85,11 +86,18 @@ def segment(kind):
     return st.one_of(st.sampled_from(SEED[kind]), slug_like, text)
 
 
-READ_PARAMETERS = ["tz", "q", "kind", "speaker", "room", "sessions", "posters", "page", "p"]
+READ_PARAMETERS = ["tz", "q", "kind", "speaker", "room", "sessions", "posters", "s", "page", "p"]
 
 
 def slug_lists(kind):
     return st.lists(st.one_of(st.sampled_from(SEED[kind]), slug_like), max_size=8).map(",".join)
+
+
+# The agenda's keys: base-36 numbers joined by dots, from the seed's own to past any integer column's range.
+key_lists = st.one_of(
+    st.lists(st.integers(0, 36**14).map(int_to_base36), max_size=8).map(".".join),
+    st.integers(480, 520).map(lambda n: ".".join(int_to_base36(i) for i in range(1, n + 1))),  # about the limit
+)
 
 
 value_for = {
@@ -103,8 +111,9 @@ value_for = {
         st.integers(480, 520).map(lambda n: ",".join(f"s{i}" for i in range(n))),  # about the agenda's limit
     ),
     "posters": st.one_of(text, slug_lists("poster")),
+    "s": st.one_of(text, key_lists),
     "page": st.one_of(text, st.integers(-(10**20), 10**20).map(str)),
-    "p": st.one_of(text, st.integers(-(10**20), 10**20).map(str)),  # the sitemap's page
+    "p": st.one_of(text, st.integers(-(10**20), 10**20).map(str), key_lists),  # the sitemap's page, the agenda's posters
 }
 # Mostly the parameters some view reads, sometimes any name at all.
 parameter_name = st.sampled_from([*READ_PARAMETERS, None, None]).flatmap(lambda name: st.just(name) if name else text)
@@ -263,6 +272,8 @@ NUL_URLS = [
     "/oppo2021/agenda/?sessions=%00",
     "/oppo2021/agenda/?sessions=opening-remarks%0A",
     "/oppo2021/agenda.ics?posters=a%0A&sessions=opening-remarks%0A",
+    "/oppo2021/agenda/?s=1%0A&p=%00",
+    "/oppo2021/agenda.ics?s=1%00",
     "/oppo2021/?tz=%00",
     "/oppo2021/sessions/opening-remarks/?tz=Europe%2FBerlin%00",
     "/sitemap.xml?p=%00",

@@ -1,6 +1,7 @@
 """Every public page makes the same number of SQL queries on the seed and on a workshop ten times larger."""
 
 import pytest
+from django.utils.http import int_to_base36
 
 from posters.models import Poster
 from schedule.models import Session
@@ -39,10 +40,13 @@ PAGES = {
     "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 9),
     # the same, with no session found: no speakers to read
     "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 8),
-    "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 6),
+    # the workshop; the sessions with rooms, their speakers; the posters with rooms, their spots and authors
+    "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?s={int_to_base36(s.pk)}&p={int_to_base36(p.pk)}", 6),
+    "agenda, an old link": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 6),
     "programme calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.ics", 5),
     "session calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}.ics", 4),
-    "agenda calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda.ics?sessions={s.slug}", 4),
+    "agenda calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda.ics?s={int_to_base36(s.pk)}", 4),
+    "agenda calendar, an old link": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda.ics?sessions={s.slug}", 4),
     "schedule xml": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.xml", 5),
     "schedule json": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.json", 5),
     "sitemap": (lambda w, s, p, who, room, word: "/sitemap.xml", 8),  # a count and a page per section

@@ -12,7 +12,8 @@ from schedule.models import Session, Speaker, Workshop
 from schedule.views import WorkshopPageMixin
 
 from . import people
-from .exports.views import agenda_items
+from .agenda import LIMIT as AGENDA_LIMIT
+from .agenda import DamagedLink, TooManyItems, read_agenda
 
 
 class WorkshopListView(ListView):
@@ -64,18 +65,25 @@ class SpeakerDetailView(WorkshopPageMixin, TemplateView):
 
 
 class AgendaView(WorkshopPageMixin, TemplateView):
-    """The sessions and posters a reader starred (kept in their browser, sent as ?sessions=…&posters=…)."""
+    """The sessions and posters a reader starred (kept in their browser, sent as ?s=…&p=…, see agenda.py)."""
 
     template_name = "agenda.html"
 
     def get(self, request, *args, **kwargs):
-        items = agenda_items(request, self.workshop)
-        if items is None:
-            context = self.get_context_data(malformed=True, sessions=[], posters=[], unknown=[], **kwargs)
-            return self.render_to_response(context, status=400)
-        sessions, posters, unknown = items
-        context = self.get_context_data(sessions=sessions, posters=posters, unknown=unknown, **kwargs)
+        try:
+            agenda = read_agenda(request.GET, self.workshop)
+        except DamagedLink:
+            return self.refuse(malformed=True, **kwargs)
+        except TooManyItems as error:
+            return self.refuse(too_many=error.count, **kwargs)
+        context = self.get_context_data(
+            sessions=agenda.sessions, posters=agenda.posters, unknown=agenda.unknown, agenda_query=agenda.query(), **kwargs
+        )
         return self.render_to_response(context)
+
+    def refuse(self, **context):
+        context = self.get_context_data(agenda_limit=AGENDA_LIMIT, **context)
+        return self.render_to_response(context, status=400)
 
 
 @never_cache

@@ -1,4 +1,7 @@
 // Stars for a personal agenda, kept in this browser's localStorage. Without JavaScript no star appears.
+// An item is kept by its key (data-star-id), which the agenda link lists in base 36 (?s=3.1c&p=9): slugs made
+// links too long for servers. Visits before that stored slugs; each is swapped for its key once its item is
+// on a page, and until then sent the old way (?sessions=slug), which the server still reads.
 "use strict";
 
 (function () {
@@ -7,14 +10,28 @@
   if (!workshop || !window.localStorage) return;
   var key = "agenda:" + workshop;
   var agendaUrl = body.dataset.agendaUrl;
+  var KINDS = { sessions: "s", posters: "p" }; // what is kept, and the compact parameter that lists its keys
+
+  function isKey(item) {
+    return typeof item === "number" && Number.isSafeInteger(item) && item > 0;
+  }
+
+  function isSlug(item) {
+    return typeof item === "string" && /^[-a-zA-Z0-9_]+$/.test(item);
+  }
 
   function load() {
+    var agenda = { sessions: [], posters: [] };
     try {
       var stored = JSON.parse(window.localStorage.getItem(key) || "{}");
-      return { sessions: stored.sessions || [], posters: stored.posters || [] };
+      Object.keys(KINDS).forEach(function (kind) {
+        // Anything else (edited by hand, another script) would make a link the server refuses.
+        if (Array.isArray(stored[kind])) agenda[kind] = stored[kind].filter(function (item) { return isKey(item) || isSlug(item); });
+      });
     } catch (error) {
-      return { sessions: [], posters: [] };
+      // Unreadable: start again with nothing starred.
     }
+    return agenda;
   }
 
   function save(agenda) {
@@ -23,14 +40,42 @@
 
   function query(agenda) {
     var params = new URLSearchParams();
-    if (agenda.sessions.length) params.set("sessions", agenda.sessions.join(","));
-    if (agenda.posters.length) params.set("posters", agenda.posters.join(","));
+    Object.keys(KINDS).forEach(function (kind) {
+      var keys = agenda[kind].filter(isKey).sort(function (a, b) { return a - b; });
+      if (keys.length) params.set(KINDS[kind], keys.map(function (id) { return id.toString(36); }).join("."));
+    });
+    Object.keys(KINDS).forEach(function (kind) {
+      var slugs = agenda[kind].filter(isSlug);
+      if (slugs.length) params.set(kind, slugs.join(","));
+    });
     var text = params.toString();
     return text ? "?" + text : "";
   }
 
-  function isStarred(agenda, kind, slug) {
-    return agenda[kind].indexOf(slug) !== -1;
+  function starOf(slot) {
+    var id = /^[0-9]+$/.test(slot.dataset.starId || "") ? Number(slot.dataset.starId) : null;
+    return { kind: slot.dataset.starKind, id: isKey(id) ? id : null, slug: slot.dataset.starSlug };
+  }
+
+  function isStarred(agenda, star) {
+    var list = agenda[star.kind];
+    return (star.id !== null && list.indexOf(star.id) !== -1) || list.indexOf(star.slug) !== -1;
+  }
+
+  function unstar(agenda, star) {
+    agenda[star.kind] = agenda[star.kind].filter(function (item) { return item !== star.id && item !== star.slug; });
+  }
+
+  function addStar(agenda, star) {
+    agenda[star.kind].push(star.id !== null ? star.id : star.slug);
+  }
+
+  // A slug kept by an older visit becomes this item's key. Returns whether anything changed.
+  function keepByKey(agenda, star) {
+    if (star.id === null || agenda[star.kind].indexOf(star.slug) === -1) return false;
+    unstar(agenda, star);
+    addStar(agenda, star);
+    return true;
   }
 
   function paint(button, starred, title) {
@@ -59,23 +104,25 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var agenda = load();
-    document.querySelectorAll(".star-slot").forEach(function (slot) {
-      var kind = slot.dataset.starKind;
-      var slug = slot.dataset.starSlug;
-      var title = slot.dataset.starTitle || slug;
+    var slots = Array.prototype.slice.call(document.querySelectorAll(".star-slot"));
+    var changed = slots.map(function (slot) { return keepByKey(agenda, starOf(slot)); });
+    if (changed.indexOf(true) !== -1) save(agenda);
+    slots.forEach(function (slot) {
+      var star = starOf(slot);
+      var title = slot.dataset.starTitle || star.slug;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "star";
-      paint(button, isStarred(agenda, kind, slug), title);
+      paint(button, isStarred(agenda, star), title);
       button.addEventListener("click", function () {
         agenda = load();
-        if (isStarred(agenda, kind, slug)) {
-          agenda[kind] = agenda[kind].filter(function (item) { return item !== slug; });
+        if (isStarred(agenda, star)) {
+          unstar(agenda, star);
         } else {
-          agenda[kind].push(slug);
+          addStar(agenda, star);
         }
         save(agenda);
-        paint(button, isStarred(agenda, kind, slug), title);
+        paint(button, isStarred(agenda, star), title);
         updateAgendaLinks(agenda);
         if (onAgendaPage()) window.location.replace(agendaUrl + query(agenda));
       });

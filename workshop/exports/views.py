@@ -2,20 +2,18 @@
 
 import hashlib
 import json
-import re
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views import View
 
-from posters.models import Poster
 from schedule.models import Session, Workshop
 
+from ..agenda import AgendaLinkError, read_agenda
 from . import frab, ical
 from .programme import build_programme
 
-AGENDA_LIMIT = 500  # more starred items than any programme has is not an agenda
-SLUG_LIST = re.compile(r"[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+)*")
+AGENDA_LINK_HELP = "Not an agenda ({problem}). Starred items are listed as ?s=key.key&p=key, keys in base 36.\n"
 
 
 def export_response(body, content_type, filename):
@@ -70,32 +68,12 @@ class ScheduleJsonView(WorkshopExportView):
         return with_content_etag(export_response(body, "application/json; charset=utf-8", "schedule.json"))
 
 
-def starred(request, name):
-    """The slugs given as ?name=a,b (or repeated ?name=a&name=b); None when the list is malformed."""
-    values = [value for value in request.GET.getlist(name) if value != ""]
-    slugs = [slug for value in values for slug in value.split(",")]
-    if any(not SLUG_LIST.fullmatch(value) for value in values) or len(slugs) > AGENDA_LIMIT:
-        return None
-    return list(dict.fromkeys(slugs))
-
-
-def agenda_items(request, workshop):
-    """(sessions, posters, unknown slugs) of a personal agenda, or None for a malformed request."""
-    session_slugs, poster_slugs = starred(request, "sessions"), starred(request, "posters")
-    if session_slugs is None or poster_slugs is None:
-        return None
-    sessions = list(Session.objects.for_timetable(workshop).filter(slug__in=session_slugs)) if session_slugs else []
-    posters = list(Poster.objects.for_listing(workshop).filter(slug__in=poster_slugs)) if poster_slugs else []
-    found = {s.slug for s in sessions} | {f"poster:{p.slug}" for p in posters}
-    unknown = [s for s in session_slugs if s not in found] + [p for p in poster_slugs if f"poster:{p}" not in found]
-    return sessions, posters, unknown
-
-
 class AgendaCalendarView(WorkshopExportView):
     def get(self, request, workshop):
-        items = agenda_items(request, self.workshop)
-        if items is None:
-            return HttpResponseBadRequest("Give starred items as ?sessions=slug,slug&posters=slug", content_type="text/plain")
-        sessions, posters, _unknown = items
-        body = ical.to_ical(self.programme(sessions=sessions, posters=posters), name=f"My agenda · {self.workshop.title}")
+        try:
+            agenda = read_agenda(request.GET, self.workshop)
+        except AgendaLinkError as error:
+            return HttpResponseBadRequest(AGENDA_LINK_HELP.format(problem=error), content_type="text/plain")
+        programme = self.programme(sessions=agenda.sessions, posters=agenda.posters)
+        body = ical.to_ical(programme, name=f"My agenda · {self.workshop.title}")
         return ical_response(body, f"{self.workshop.slug}-agenda.ics")
