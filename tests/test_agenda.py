@@ -89,6 +89,13 @@ def test_star_slots_carry_the_key_the_link_lists(client, seed):
     assert f'data-star-kind="posters" data-star-slug="{poster.slug}" data-star-id="{poster.pk}"' in posters
 
 
+def test_detail_pages_star_by_the_same_key_as_the_lists(client, seed):
+    session = Session.objects.get(workshop=seed, slug="opening-remarks")
+    poster = Poster.objects.get(workshop=seed, slug="a-universal-law-of-robustness-via-isoperimetry")
+    assert f'data-star-id="{session.pk}"' in client.get("/oppo2021/sessions/opening-remarks/").text
+    assert f'data-star-id="{poster.pk}"' in client.get(f"/oppo2021/posters/{poster.slug}/").text
+
+
 def test_the_whole_seed_starred_is_a_short_link(client, seed):
     sessions, posters = Session.objects.filter(workshop=seed), Poster.objects.filter(workshop=seed)
     url = f"/oppo2021/agenda/?s={keys(*sessions)}&p={keys(*posters)}"
