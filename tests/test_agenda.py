@@ -198,3 +198,10 @@ def test_exactly_as_many_items_as_an_agenda_holds_is_an_agenda(client, seed):
     page = client.get("/oppo2021/agenda/", {"p": ".".join(int_to_base36(n) for n in others), "s": keys(opening)})
     assert page.status_code == 200
     assert page.context["sessions"] == [opening]
+
+
+def test_choosing_a_zone_on_the_agenda_keeps_the_starred_items(client, seed):
+    session = Session.objects.get(workshop=seed, slug="opening-remarks")
+    page = client.get(f"/oppo2021/agenda/?s={int_to_base36(session.pk)}").text
+    picker = page.split('class="zone-picker"', 1)[1].split("</form>", 1)[0]
+    assert f'<input type="hidden" name="s" value="{int_to_base36(session.pk)}">' in picker

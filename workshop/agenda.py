@@ -47,6 +47,10 @@ class Agenda:
         """The compact query string that lists these items, for links."""
         return compact_query(self.sessions, self.posters)
 
+    def fields(self):
+        """(name, value) pairs of that query: what a form on the page (the zone picker) must send to keep them."""
+        return list(QueryDict(self.query()).items())
+
 
 def compact_query(sessions, posters):
     query = QueryDict(mutable=True)

@@ -77,7 +77,8 @@ class AgendaView(WorkshopPageMixin, TemplateView):
         except TooManyItems as error:
             return self.refuse(too_many=error.count, **kwargs)
         context = self.get_context_data(
-            sessions=agenda.sessions, posters=agenda.posters, unknown=agenda.unknown, agenda_query=agenda.query(), **kwargs
+            sessions=agenda.sessions, posters=agenda.posters, unknown=agenda.unknown, agenda_query=agenda.query(),
+            kept_fields=agenda.fields(), **kwargs
         )
         return self.render_to_response(context)
 
