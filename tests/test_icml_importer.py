@@ -404,3 +404,20 @@ def test_the_command_exits_non_zero_with_one_line_and_no_traceback(tmp_path):
     )
     assert finished.returncode != 0
     assert finished.stderr.strip() == f"CommandError: {page}: a binary file, not text (it holds NUL bytes)"
+
+
+def test_a_short_header_line_the_importer_does_not_know_is_kept_in_the_description_with_a_warning(tmp_path):
+    page = page_file(tmp_path, "Workshop website\n" + SMALL_PAGE)
+    output, printed = import_page_file(page, tmp_path, **SMALL_WORKSHOP, page_timezone="UTC")
+    assert fixture_workshop(output)["description"] == "Workshop website\nAn invented workshop about gardens of data."
+    assert (
+        f"warning: {page} line 1: “Workshop website” is kept in the workshop's description; delete it if it is furniture"
+    ) in printed.splitlines()
+
+
+def test_a_timezone_line_that_names_no_zone_is_refused_with_its_line(tmp_path):
+    page = page_file(tmp_path, "Timezone: Pacific Time »\n" + SMALL_PAGE)
+    assert refusal(page, **SMALL_WORKSHOP) == (
+        f"{page} line 1: “Pacific Time” is not an IANA zone name such as America/Los_Angeles; "
+        "give the zone the page was viewed in as page_timezone"
+    )

@@ -202,7 +202,7 @@ def parse_header(page, lines, title):
 
 
 def is_people_line(text):
-    """The organizers' names, as the /virtual/ view lists them above the description."""
+    """A line of names: the organizers, as the /virtual/ view lists them above the description."""
     names = people_on(text)
     short = all(len(name.split()) <= MAX_NAME_WORDS for name in names)
     return text.endswith(PEOPLE_END) or (PEOPLE_SEPARATOR in text and short)
@@ -225,19 +225,23 @@ def parse_entry(lines, start, end, kind, body_end):
     if people_at is None:
         raise SourceError(f"“{entry.title}” has no people line ending in {PEOPLE_END}", entry.line)
     entry.people, entry.people_line = people_on(body[people_at].strip()), end + people_at + 1
-    text = body[:people_at]
+    text = without_furniture(body[:people_at], entry.spots)
+    video = VIDEO_MARKER.match(text[0]) if text else None
+    if video:
+        entry.video_provider = video["provider"] or video["alone"]
+        text = without_furniture([text[0][video.end() :], *text[1:]], entry.spots)
+    entry.abstract = "\n".join(text).strip()
+    return entry
+
+
+def without_furniture(text, spots):
+    """text without its leading blank lines, arrow lines and spot lines, whose labels go to spots."""
     while text and (SPOT_LINE.match(text[0].strip()) or ARROW_LINE.match(text[0].strip()) or not text[0].strip()):
         spot = SPOT_LINE.match(text[0].strip())
         if spot:
-            entry.spots.append(spot["label"])
+            spots.append(spot["label"])
         text = text[1:]
-    if text:
-        video = VIDEO_MARKER.match(text[0])
-        if video:
-            entry.video_provider = video["provider"] or video["alone"]
-            text[0] = text[0][video.end() :]
-    entry.abstract = "\n".join(text).strip()
-    return entry
+    return text
 
 
 def clock(value, line):
