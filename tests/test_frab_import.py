@@ -331,13 +331,20 @@ def test_type_names_map_to_kinds_whatever_their_case_and_unknown_ones_to_other()
         "coffee break",
         "Closing",
         "Bof",
+        "Panel Discussion",
+        "Introduction",
+        "Contributed talk",
     ]
     events = [
         event_xml(n, f"T{n}", f"2024-05-13T{9 + n:02d}:00:00+02:00", "00:30", kind) for n, kind in enumerate(types)
     ]
     items = fixture_items(one_room_xml("kinds", events), kind="xml")
     kinds = [item["fields"]["kind"] for item in items if item["model"] == "schedule.session"]
-    assert kinds == ["invited_talk", "invited_talk", "live_qa", "spotlight", "spotlight", "break", "closing", "other"]
+    # The same words as on ICML pages (workshop/importers/kinds.py); a panel is not a talk's Q&A.
+    assert kinds == [
+        "invited_talk", "invited_talk", "live_qa", "spotlight", "spotlight", "break", "closing", "other",
+        "other", "opening", "spotlight",
+    ]
 
 
 def test_an_old_frab_file_with_clock_times_and_no_zone_name(db):

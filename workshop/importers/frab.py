@@ -28,32 +28,15 @@ from schedule.timezones import is_zone_name, zone
 from workshop.exports.events import Programme
 
 from .errors import LoadError
-from .icml import KINDS, POSTER_KIND, stable_guid, unique_slug
+from .icml import stable_guid, unique_slug
+from .kinds import POSTER as POSTER_KIND
+from .kinds import session_kind
 
 MAIN_TRACK = Programme.main_track  # the exporter's room for sessions without a room
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 SLUG_LENGTH = {"workshop": 60, "room": 60, "session": 120, "poster": 120, "speaker": 120}
 DURATION = re.compile(r"^(?P<sign>-)?(?P<hours>\d+):(?P<minutes>\d{1,2})(?::(?P<seconds>\d{1,2}))?$")
 CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>\d{2})(?::(?P<seconds>\d{2}))?$")
-# Type names other tools use, beyond our own kinds' codes and labels and the ICML importer's words.
-MORE_KINDS = {
-    "lecture": SessionKind.INVITED_TALK,
-    "keynote talk": SessionKind.INVITED_TALK,
-    "lightning talk": SessionKind.SPOTLIGHT,
-    "short talk": SessionKind.SPOTLIGHT,
-    "oral": SessionKind.SPOTLIGHT,
-    "qa": SessionKind.LIVE_QA,
-    "q and a": SessionKind.LIVE_QA,
-    "panel": SessionKind.LIVE_QA,
-    "panel discussion": SessionKind.LIVE_QA,
-    "posters": SessionKind.POSTER_SESSION,
-    "pause": SessionKind.BREAK,
-    "coffee break": SessionKind.BREAK,
-    "lunch": SessionKind.BREAK,
-    "lunch break": SessionKind.BREAK,
-    "welcome": SessionKind.OPENING,
-    "introduction": SessionKind.OPENING,
-}
 ONLINE_ROOM_TYPES = {"online", "bbb"}  # c3voc room types that mean a stream rather than a place
 VIDEO_LINK_TYPES = {"media", "video", "recording"}
 VIDEO_WORDS = re.compile(r"\b(video|recording|stream)\b", re.IGNORECASE)
@@ -514,11 +497,7 @@ def _normal(text):
 
 
 def _kind(type_text):
-    key = _normal(type_text)
-    for value, label in SessionKind.choices:
-        if key in (_normal(value), _normal(label)):
-            return value
-    return KINDS.get(key) or MORE_KINDS.get(key) or SessionKind.OTHER
+    return session_kind(type_text) or SessionKind.OTHER
 
 
 def _video_url(links):

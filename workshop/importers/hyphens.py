@@ -42,3 +42,22 @@ def restore_word(word):
 
 def restore_hyphens(text):
     return WORD.sub(lambda match: restore_word(match.group()), text)
+
+
+def hyphen_free(name):
+    return name.replace("-", "")
+
+
+def spelled_with_hyphens(names):
+    """{name as the page wrote it: the same name with the hyphens the scrape dropped}, for the names whose
+    hyphenated spelling is certain: exactly one spelling among names is the same letters, in the same case,
+    with hyphens ("AnnaMaria Lee" beside "Anna-Maria Lee")."""
+    hyphenated = {}
+    for name in names:
+        if "-" in name:
+            hyphenated.setdefault(hyphen_free(name), set()).add(name)
+    return {
+        name: next(iter(hyphenated[name]))
+        for name in names
+        if "-" not in name and len(hyphenated.get(name, ())) == 1
+    }
