@@ -24,9 +24,9 @@ FORMULA_START = re.compile(r"'*[=+\-@\t\r\n]")
 def escape_formula(value):
     """Text a spreadsheet shows as written: a leading apostrophe makes a would-be formula plain text.
 
-    django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is not enough: it deletes a leading "=" (the
-    text changes, and "=1+1" becomes "1+1" once more on the next export) and leaves "+", "-", "@", tab and
-    carriage return alone, which spreadsheets also start formulas with.
+    django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is not enough: it deletes a leading "=", so
+    the text changes ("=1+1" comes out as "1+1"), and leaves "+", "-", "@", tab and carriage return alone,
+    which spreadsheets also start formulas with.
     """
     if isinstance(value, str) and FORMULA_START.match(value):
         return "'" + value
