@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import rules
+from .links import WebURLField
 from .search_documents import search_document
 from .timezones import validate_zone_name, zone
 
@@ -62,7 +63,7 @@ class Speaker(Revised):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     affiliation = models.CharField(max_length=300, blank=True)
-    homepage = models.URLField(blank=True)
+    homepage = WebURLField(blank=True)
 
     NATURAL_KEY = ("slug",)
     objects = NaturalKeyManager()
@@ -93,7 +94,7 @@ class Workshop(Revised):
         max_length=64, validators=[validate_zone_name], help_text="IANA name, for example America/Los_Angeles."
     )
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    website = WebURLField(blank=True)
     organizers = models.ManyToManyField(
         Speaker, through="WorkshopOrganizer", blank=True, related_name="organized_workshops"
     )
@@ -142,7 +143,7 @@ class Room(Revised):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60)
     kind = models.CharField(max_length=20, choices=RoomKind, default=RoomKind.PHYSICAL)
-    url = models.URLField(blank=True, max_length=500, help_text="Where to join, for a stream or a virtual world.")
+    url = WebURLField(blank=True, max_length=500, help_text="Where to join, for a stream or a virtual world.")
     position = models.PositiveIntegerField(default=0, help_text="Rooms are listed in this order.")
 
     NATURAL_KEY = ("workshop__slug", "slug")
@@ -221,7 +222,7 @@ class Session(Listed):
         help_text="Leave empty for the workshop's main track.",
     )
     abstract = models.TextField(blank=True)
-    video_url = models.URLField(blank=True, max_length=500)
+    video_url = WebURLField(blank=True, max_length=500)
     video_provider = models.CharField(
         max_length=100,
         blank=True,

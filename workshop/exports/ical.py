@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from schedule.links import http_url
+
 PRODUCT_ID = "-//Workshop programme//Programme export 1.0//EN"
 REFRESH = timedelta(hours=1)  # how often subscribers should look again
 
@@ -43,9 +45,11 @@ def _event(item, programme, now):
     event.add("summary", item.title)
     event.add("description", _description(item))
     event.add("categories", [item.kind_label])
-    event.add("url", item.url)
+    if url := http_url(item.url):
+        event.add("url", url)
     if item.room:
-        event.add("location", f"{item.room.name} ({item.room.url})" if item.room.url else item.room.name)
+        room_url = http_url(item.room.url)
+        event.add("location", f"{item.room.name} ({room_url})" if room_url else item.room.name)
     return event
 
 
@@ -55,7 +59,8 @@ def _description(item):
         parts.append(", ".join(person.name for person in item.people))
     if item.abstract:
         parts.append(item.abstract)
-    if item.video_url:
-        parts.append(f"Video: {item.video_url}")
-    parts.append(item.url)
+    if video_url := http_url(item.video_url):
+        parts.append(f"Video: {video_url}")
+    if url := http_url(item.url):
+        parts.append(url)
     return "\n\n".join(parts)

@@ -6,10 +6,13 @@ import re
 from django import template
 from django.utils.text import normalize_newlines
 
+from schedule.links import http_url
 from schedule.timezones import offered_zone_names
 from workshop.search.excerpts import MARK_END, MARK_START
 
 register = template.Library()
+# Templates print a link to another site only through this: a loaddata row may hold javascript: or data:.
+register.filter("http_url", http_url)
 
 TEXT_COMMANDS = {"emph": "em", "textit": "em", "textbf": "strong"}
 TEXT_COMMAND = re.compile(r"\\(emph|textit|textbf)\{([^{}$]*)\}")
