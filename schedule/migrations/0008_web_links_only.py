@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0006_session_search_document'),
+        ('schedule', '0007_speaker_name_upper_trigram_index'),
     ]
 
     operations = [
