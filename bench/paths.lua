@@ -2,6 +2,9 @@
 -- counts failed responses per wall-clock second, and prints one line "BENCH {json}" at the end for bench/wrk.py.
 --
 --   wrk -t2 -c8 -d10s -s bench/paths.lua http://127.0.0.1:8000 -- /oppo2021/ /demo-1/ ...
+--
+-- A path may be followed by a Cookie header's value after a space ("/demo-1/ sessionid=abc"), and "{random}" in
+-- either is replaced by a new random number on every request: what someone trying to get past a cache sends.
 
 local threads = {}
 
@@ -10,10 +13,25 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local function format(path, cookie)
+  return wrk.format("GET", path, cookie and { Cookie = cookie } or nil)
+end
+
+local function randomized(text)
+  return text and (text:gsub("{random}", function() return tostring(math.random(1, 2 ^ 30)) end))
+end
+
 function init(args)
   requests = {}
-  for _, path in ipairs(args) do
-    table.insert(requests, wrk.format("GET", path))
+  math.randomseed(os.time() * 100 + (id or 0))
+  for _, entry in ipairs(args) do
+    local path, cookie = entry:match("^(%S+) (.+)$")
+    path = path or entry
+    if (path .. (cookie or "")):find("{random}", 1, true) then
+      table.insert(requests, function() return format(randomized(path), randomized(cookie)) end)
+    else
+      table.insert(requests, format(path, cookie))
+    end
   end
   if #requests == 0 then
     requests = { wrk.format("GET", wrk.path) }
@@ -26,7 +44,8 @@ end
 
 function request()
   turn = turn + 1
-  return requests[(turn - 1) % #requests + 1]
+  local next_request = requests[(turn - 1) % #requests + 1]
+  return type(next_request) == "function" and next_request() or next_request
 end
 
 function response(status, headers, body)

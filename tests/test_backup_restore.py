@@ -15,16 +15,22 @@ of the row they point to. `revision` is left out on purpose: every save gets a n
 (schedule/revisions.py), so that a form opened before the restore cannot pass for a current one.
 """
 
+import os
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from simple_history.models import HistoricalChanges
 
 from posters.models import Poster, PosterAuthor, PosterSpot
 from schedule.models import Room, Session, SessionKind, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
+from tests.test_production import page_cache  # noqa: F401  (the page cache on, as in production)
+from workshop.models import ProgrammeVersion
 
 # In the order they can be deleted: whatever points at a row goes before it.
 PROGRAMME_MODELS = [PosterAuthor, PosterSpot, Poster, SessionSpeaker, WorkshopOrganizer, Session, Room, Workshop, Speaker]
@@ -161,3 +167,62 @@ def test_loading_a_backup_over_the_data_it_was_made_from_changes_nothing(program
     call_command("load_workshop", str(backup), verbosity=0)
 
     assert differences(before, snapshot()) == []
+
+
+# Cached pages across a restore ----------------------------------------------------------------------------
+
+
+def retitle(title):
+    session = Session.objects.get(slug="opening-remarks")
+    session.title = title
+    session.save()
+
+
+def test_an_edit_after_a_restore_shows_although_the_version_number_went_back(
+    client, seed, page_cache, django_capture_on_commit_callbacks
+):
+    """What any whole-database restore does to the version row: it puts the backup's number back, and the next
+    edit moves it to a number pages were already cached under before the restore."""
+    backup = ProgrammeVersion.objects.values("number", "changed_at").get(pk=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        retitle("Retitled before the restore")
+    assert "Retitled before the restore" in client.get("/oppo2021/").text
+    assert client.get("/oppo2021/")["X-Cache"] == "hit"
+
+    Session.objects.filter(slug="opening-remarks").update(title="Opening Remarks")  # the backup's rows ...
+    ProgrammeVersion.objects.filter(pk=1).update(**backup)  # ... and its version
+    with django_capture_on_commit_callbacks(execute=True):
+        retitle("Retitled after the restore")
+
+    assert "Retitled after the restore" in client.get("/oppo2021/").text
+
+
+def postgres_command(program, *args):
+    database = connection.settings_dict
+    command = [program, "-h", database["HOST"] or "127.0.0.1", "-p", str(database["PORT"] or 5432),
+               "-U", database["USER"] or "postgres", "-d", database["NAME"], *args]
+    password = {"PGPASSWORD": database["PASSWORD"]} if database["PASSWORD"] else {}
+    subprocess.run(command, check=True, capture_output=True, env={**os.environ, **password})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql" or not shutil.which("pg_restore"),
+                    reason="a whole-database backup is pg_dump's and pg_restore's: PostgreSQL only")
+def test_after_a_restore_as_the_readme_says_no_page_cached_before_it_is_served(
+    transactional_db, client, seed, page_cache, tmp_path
+):
+    """README, Backup and restore: pg_dump -Fc; pg_restore --clean; manage.py migrate."""
+    backup = tmp_path / "backup.dump"
+    postgres_command("pg_dump", "-Fc", "-f", str(backup))
+    for edit in range(40):  # a day of edits after the backup, each committed at once (a transactional test)
+        retitle(f"Retitled before the restore, edit {edit}")
+        assert f"edit {edit}<" in client.get("/oppo2021/").text
+    assert client.get("/oppo2021/")["X-Cache"] == "hit"
+
+    connection.close()  # nothing of ours open on the tables pg_restore drops
+    postgres_command("pg_restore", "--clean", str(backup))
+    call_command("migrate", verbosity=0)
+
+    assert Session.objects.get(slug="opening-remarks").title == "Opening Remarks"  # the backup's rows
+    assert "Retitled before the restore" not in client.get("/oppo2021/").text
+    retitle("Retitled after the restore")
+    assert "Retitled after the restore" in client.get("/oppo2021/").text

@@ -137,6 +137,7 @@ PATTERNS = {
     "/{workshop}/schedule.xml": ["workshop"],
     "/{workshop}/schedule.json": ["workshop"],
     "/sitemap.xml": [],
+    "/sitemap-{workshop}.xml": ["workshop"],
     "/healthz": [],
 }
 SEED_PAGES = [pattern.format(**{name: SEED[name][0] for name in names}) for pattern, names in PATTERNS.items()]

@@ -49,7 +49,9 @@ PAGES = {
     "agenda calendar, an old link": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda.ics?sessions={s.slug}", 4),
     "schedule xml": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.xml", 5),
     "schedule json": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.json", 5),
-    "sitemap": (lambda w, s, p, who, room, word: "/sitemap.xml", 8),  # a count and a page per section
+    # workshops; their sessions and posters; the people of sessions, posters and organizers
+    "sitemap index": (lambda w, s, p, who, room, word: "/sitemap.xml", 6),
+    "a workshop's sitemap": (lambda w, s, p, who, room, word: f"/sitemap-{w.slug}.xml", 6),
 }
 
 

@@ -187,6 +187,9 @@ PROGRAMME_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if
 PROGRAMME_FRAGMENT_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS", "0" if DEBUG else "3600"))
 # How often each process looks for a newer programme version; an edit reaches other workers within this.
 PROGRAMME_VERSION_CHECK_SECONDS = float(os.environ.get("DJANGO_VERSION_CHECK_SECONDS", "1"))
+# How long browsers and shared caches outside (a CDN, a proxy) may keep a public page without asking again
+# (Cache-Control: max-age): they cannot be told of an edit, so it reaches their readers within this.
+PROGRAMME_BROWSER_CACHE_SECONDS = int(os.environ.get("DJANGO_BROWSER_CACHE_SECONDS", "60"))
 
 # No inline script or style, no other host: everything the pages use is served from here.
 CONTENT_SECURITY_POLICY = {

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
 from .exports import views as export_views
 from .search.views import SearchView
-from .sitemaps import SITEMAPS
+from .sitemaps import sitemap_index, workshop_sitemap
 
 workshop_pages = [
     path("", include("schedule.urls")),
@@ -23,7 +22,8 @@ workshop_pages = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", workshop_sitemap, name="sitemap-workshop"),
     path("healthz", views.healthz, name="healthz"),
     path("", views.WorkshopListView.as_view(), name="workshop-list"),
     path("<slug:workshop>/", include(workshop_pages)),

@@ -1,0 +1,44 @@
+"""What a browser or a shared cache (a CDN, a proxy) in front of the site is told it may keep (issue 14, item 9)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.cache import has_vary_header
+
+from tests.test_production import page_cache  # noqa: F401  (the page cache on, as in production)
+
+
+def directives(response):
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_the_default_timetable_may_be_kept_by_shared_caches_briefly_and_varies_by_cookie(client, seed, page_cache):
+    for response in (client.get("/oppo2021/"), client.get("/oppo2021/")):  # made, then from the cache
+        assert directives(response) == {"public", "max-age=60"}, response["X-Cache"]
+        assert has_vary_header(response, "Cookie")  # the zone cookie would change it
+
+
+def test_a_page_in_the_zone_a_cookie_chose_is_private(client, seed, page_cache):
+    client.cookies["tz"] = "Asia/Tokyo"
+    for response in (client.get("/oppo2021/"), client.get("/oppo2021/")):
+        assert ">01:00</time>" in response.text  # Tokyo times
+        assert "private" in directives(response) and "public" not in directives(response), response["X-Cache"]
+        assert has_vary_header(response, "Cookie")
+
+
+def test_a_signed_in_organizers_page_is_kept_by_no_shared_cache(admin_client, seed, page_cache):
+    response = admin_client.get("/oppo2021/")
+    assert {"private", "no-cache"} <= directives(response) and "public" not in directives(response)
+    assert has_vary_header(response, "Cookie")
+
+
+def test_exports_do_not_vary_by_cookie(client, seed, page_cache):
+    response = client.get("/oppo2021/schedule.ics")
+    assert directives(response) == {"public", "max-age=60"}
+    assert not has_vary_header(response, "Cookie")
+
+
+def test_the_timetable_of_a_running_workshop_is_kept_outside_no_longer_than_inside(client, make_workshop, page_cache):
+    today = timezone.now().date()
+    workshop = make_workshop(start_date=today, end_date=today + timedelta(days=1), timezone="UTC")
+    assert "max-age=30" in directives(client.get(f"/{workshop.slug}/"))  # "now" and "next" move on
