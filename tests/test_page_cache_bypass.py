@@ -9,6 +9,7 @@ import re
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from django.utils.http import int_to_base36
 
 from schedule.models import Session
 from workshop import caching
@@ -44,6 +45,17 @@ def test_the_agenda_keeps_its_starred_items_in_the_key(client, seed, page_cache)
     first = client.get("/oppo2021/agenda/", {"sessions": "opening-remarks"})
     other = client.get("/oppo2021/agenda/", {"sessions": "opening-remarks", "posters": "x", "bust": "1"})
     assert (first["X-Cache"], other["X-Cache"]) == ("miss", "miss")
+
+
+def test_agendas_of_different_short_links_are_different_pages(client, seed, page_cache):
+    # The compact form (?s=…&p=…, base-36 keys) is what the site's own links send.
+    sessions = Session.objects.filter(workshop=seed).order_by("pk")
+    first = client.get("/oppo2021/agenda/", {"s": int_to_base36(sessions[0].pk)})
+    other = client.get("/oppo2021/agenda/", {"s": int_to_base36(sessions[1].pk)})
+    assert (first["X-Cache"], other["X-Cache"]) == ("miss", "miss")
+    assert sessions[1].title in other.text and sessions[1].title not in first.text
+    calendar = client.get("/oppo2021/agenda.ics", {"p": "1"})
+    assert calendar["X-Cache"] == "miss" and client.get("/oppo2021/agenda.ics", {"p": "2"})["X-Cache"] == "miss"
 
 
 def anonymous_session():

@@ -135,8 +135,8 @@ PAGE_PARAMETERS = {
     "posters:poster-list": (ZONE, "page"),
     "posters:poster-detail": (ZONE,),
     "search": (ZONE, "q", "kind", "speaker", "room", "page"),
-    "agenda": (ZONE, "sessions", "posters"),
-    "agenda-ics": ("sessions", "posters"),
+    "agenda": (ZONE, "s", "p", "sessions", "posters"),  # keys (workshop/agenda.py), and slugs in older links
+    "agenda-ics": ("s", "p", "sessions", "posters"),
     "schedule-ics": (),
     "schedule-xml": (),
     "schedule-json": (),
