@@ -241,6 +241,15 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_in_one_line": {"()": "workshop.logs.ClientErrorsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own console handler (in development) printed every django.* line a second time, the root
+        # logger's handler being the other; the level stays Django's default.
+        "django": {"handlers": [], "level": "INFO"},
+        # Where Django logs the 4xx responses it makes from exceptions (403 for PermissionDenied and CSRF).
+        "django.request": {"filters": ["client_errors_in_one_line"]},
+        "django.security.csrf": {"filters": ["client_errors_in_one_line"]},
+    },
 }
