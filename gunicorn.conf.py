@@ -21,5 +21,6 @@ max_requests_jitter = 20000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Trust X-Forwarded-* only from the proxy in front (set to its address when it is not on this machine).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Trust X-Forwarded-* only from the proxy in front (set to its address when it is not on this machine); the
+# same variable tells Django whose X-Forwarded-For to believe when it counts failed logins.
+forwarded_allow_ips = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1")

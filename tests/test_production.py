@@ -334,12 +334,13 @@ def test_a_page_answers_503_with_retry_after_while_the_database_is_away(seed):
     assert browser.get("/oppo2021/").status_code == 200  # and the next request, with the database back
 
 
-def test_other_database_errors_stay_server_errors(seed):
-    def broken_query(execute, sql, params, many, context):
-        raise ProgrammingError('relation "schedule_session" does not exist')
+def lose_a_table(execute, sql, params, many, context):
+    raise ProgrammingError('relation "schedule_session" does not exist')
 
+
+def test_other_database_errors_stay_server_errors(seed):
     browser = Client(raise_request_exception=False)
-    with connection.execute_wrapper(broken_query):
+    with connection.execute_wrapper(lose_a_table):
         assert browser.get("/oppo2021/").status_code == 500
 
 
@@ -362,3 +363,40 @@ def test_static_urls_in_production_are_the_manifests_hashed_names_and_unknown_fi
     for _ in range(2):  # refused again, not remembered as something else
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("css/missing.css")
+
+
+# Refused requests in the log -----------------------------------------------------------------------------
+
+
+def test_a_csrf_failure_is_logged_in_one_line_without_a_traceback(seed, caplog):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "organizer", "password": "x"})
+    assert response.status_code == 403
+    assert [record.getMessage() for record in caplog.records] == ["Forbidden (CSRF cookie not set.): /admin/login/"]
+    assert "Traceback" not in caplog.text
+
+
+def test_a_permission_denied_is_logged_in_one_line_without_a_traceback(seed, caplog, django_user_model):
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("staff", password="a-long-staff-password", is_staff=True))
+    assert staff.get("/admin/schedule/session/").status_code == 403
+    assert [record.getMessage() for record in caplog.records] == ["Forbidden (Permission denied): /admin/schedule/session/"]
+    assert "Traceback" not in caplog.text
+
+
+def test_server_errors_keep_their_traceback(seed, caplog):
+    with connection.execute_wrapper(lose_a_table):
+        assert Client(raise_request_exception=False).get("/oppo2021/").status_code == 500
+    assert "Traceback" in caplog.text and 'relation "schedule_session" does not exist' in caplog.text
+
+
+def test_the_development_server_prints_a_refused_request_once(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")} | {
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    post = "from django.test import Client; Client(enforce_csrf_checks=True).post('/admin/login/')"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", post], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["Forbidden (CSRF cookie not set.): /admin/login/"]

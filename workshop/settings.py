@@ -4,6 +4,7 @@ Development needs no variables: SQLite in the project folder, DEBUG on, a throwa
 Production sets DJANGO_SECRET_KEY, DJANGO_DEBUG=0, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -84,12 +85,30 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failed logins first, refuses locked-out ones
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords lock out that username, and that address, for fifteen minutes.
+# Five wrong passwords lock out that username from that address for fifteen minutes. The pair, not either
+# alone: behind the proxy many people share an address, and anyone can type an organizer's username.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "workshop.clients.client_address"  # the client behind a TRUSTED_PROXIES proxy
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+
+def trusted_proxies(name, default):
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            # "*" too: gunicorn takes it, but it would let any client name its own address.
+            raise ImproperlyConfigured(f"{name}: “{network}” is not an IP address or network.") from None
+    return networks
+
+
+# The TLS proxies in front (addresses or networks, comma-separated): only requests from them may name their
+# client in X-Forwarded-For. gunicorn.conf.py gives the same variable to gunicorn's forwarded_allow_ips.
+TRUSTED_PROXIES = trusted_proxies("DJANGO_TRUSTED_PROXIES", ["127.0.0.1"])
 
 # Spreadsheets: importing needs the change permission, exporting the view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -228,6 +247,15 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_in_one_line": {"()": "workshop.logs.ClientErrorsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own console handler (in development) printed every django.* line a second time, the root
+        # logger's handler being the other; the level stays Django's default.
+        "django": {"handlers": [], "level": "INFO"},
+        # Where Django logs the 4xx responses it makes from exceptions (403 for PermissionDenied and CSRF).
+        "django.request": {"filters": ["client_errors_in_one_line"]},
+        "django.security.csrf": {"filters": ["client_errors_in_one_line"]},
+    },
 }
