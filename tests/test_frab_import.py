@@ -2,16 +2,21 @@
 files, and our own exports, which must come back exactly."""
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils.text import slugify
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from posters.models import Poster, PosterAuthor, PosterSpot
 from workshop.exports import frab
 from schedule.models import Room, RoomKind, Session, SessionKind, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
+from schedule.timezones import zone
 from workshop.exports.programme import build_programme
 from workshop.importers import frab as frab_importer
 from workshop.importers.frab import fixture_items
@@ -689,3 +694,93 @@ def test_one_guid_given_to_two_sessions_is_refused_naming_both():
     assert str(refused.value) == (
         "one guid for several sessions, which must each have their own: 20000000-0000-5000-8000-000000000001 (“One”, “Two”)"
     )
+
+
+# Any programme this site can hold comes back from its own export: generated programmes
+
+
+ZONES = ["Pacific/Kiritimati", "America/Los_Angeles", "Europe/Berlin", "UTC", "Asia/Kolkata", "Pacific/Pago_Pago"]
+ROOM_NAMES = ["Hall A", "Gather.town room 1", "Salle Öst"]
+# Namesakes: the same name twice, and names that differ only in case; each a person of their own.
+PEOPLE = [("Ann Lee", "ann-lee"), ("Ann Lee", "ann-lee-2"), ("ann lee", "ann-lee-3"), ("Bo Chen", "bo-chen")]
+words = st.text(alphabet="abcxyzÄé&<>'\" ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def programmes(draw):
+    rooms = draw(st.lists(st.sampled_from(ROOM_NAMES), max_size=3, unique=True))
+    events = []
+    for number in range(draw(st.integers(min_value=1, max_value=6))):
+        events.append(
+            {
+                "title": draw(words),
+                "slug": f"s{number}-{draw(st.sampled_from(['talk', 'a_b', 'x']))}",
+                "kind": draw(st.sampled_from(SessionKind.values)),
+                "room": draw(st.sampled_from([None, *rooms])),
+                "gap": timedelta(minutes=draw(st.integers(min_value=0, max_value=600))),
+                "length": timedelta(minutes=draw(st.integers(min_value=5, max_value=180))),
+                "abstract": draw(st.sampled_from(["", "Two\nlines & <b>"])),
+                "video_url": draw(st.sampled_from(["", "https://vimeo.com/1234"])),
+                "people": draw(st.lists(st.sampled_from(range(len(PEOPLE))), max_size=3, unique=True)),
+            }
+        )
+    return {
+        "slug": draw(st.from_regex(r"[a-z][a-z0-9]{3,9}", fullmatch=True)),
+        "title": draw(words),
+        "timezone": draw(st.sampled_from(ZONES)),
+        "first": draw(st.sampled_from([time(0, 0), time(9, 0), time(22, 30)])),  # 22:30 runs past midnight
+        "rooms": rooms,
+        "events": events,
+    }
+
+
+def make_programme(plan):
+    """The plan in the database: sessions one after another in each room (the main track counts as one)."""
+    day = date(2030, 5, 6)
+    tz = zone(plan["timezone"])
+    workshop = Workshop.objects.create(
+        slug=plan["slug"], title=plan["title"], start_date=day, end_date=day, timezone=plan["timezone"]
+    )
+    rooms = {
+        name: Room.objects.create(workshop=workshop, name=name, slug=slugify(name.replace(".", " ")), position=n)
+        for n, name in enumerate(plan["rooms"])
+    }
+    people = [Speaker.objects.create(name=name, slug=slug) for name, slug in PEOPLE]
+    free = {}
+    for event in plan["events"]:
+        starts = free.get(event["room"], datetime.combine(day, plan["first"], tzinfo=tz)) + event["gap"]
+        free[event["room"]] = ends = starts + event["length"]
+        session = Session.objects.create(
+            workshop=workshop,
+            title=event["title"],
+            slug=event["slug"],
+            kind=event["kind"],
+            room=rooms.get(event["room"]),
+            starts_at=starts,
+            ends_at=ends,
+            abstract=event["abstract"],
+            video_url=event["video_url"],
+        )
+        for position, person in enumerate(event["people"]):
+            SessionSpeaker.objects.create(session=session, speaker=people[person], position=position)
+        workshop.end_date = max(workshop.end_date, (ends - timedelta(microseconds=1)).astimezone(tz).date())
+    workshop.save()
+    return workshop
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(plan=programmes(), kind=st.sampled_from(["xml", "json"]))
+def test_any_programme_exported_then_loaded_into_an_empty_database_exports_the_same(empty_db, plan, kind):
+    # Each example runs in a savepoint that is rolled back, so every one starts from the empty database.
+    with transaction.atomic():
+        make_programme(plan)
+        first, sessions = export(kind, plan["slug"]), session_facts(plan["slug"])
+        delete_everything()
+        warnings = []
+        report = load_items(fixture_items(first, kind=kind, warnings=warnings), source=f"test.{kind}")
+        assert (report.problems, warnings) == ([], [])
+        assert session_facts(plan["slug"]) == sessions
+        assert export(kind, plan["slug"]) == first
+        transaction.set_rollback(True)
