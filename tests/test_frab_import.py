@@ -635,9 +635,19 @@ def test_a_person_without_an_id_who_could_be_either_of_two_namesakes_is_warned_a
     ]
     warnings = []
     items = fixture_items(one_room_xml("ambiguous", events), kind="xml", warnings=warnings)
-    assert warnings == ["“ANA RUIZ” has no id and could be any of “Ana Ruiz” (id 1), “ana ruiz” (id 2): taken as the first"]
+    assert warnings == [
+        "“ANA RUIZ” has no id and could be any of “Ana Ruiz” (id 1), “ana ruiz” (id 2): taken as the first"
+    ]
     authors = [item["fields"]["speaker"] for item in items if item["model"] == "schedule.sessionspeaker"]
     assert authors == [["ana-ruiz"], ["ana-ruiz-2"], ["ana-ruiz"]]
+
+
+def test_people_with_and_without_ids_keep_their_order_in_the_event():
+    persons = '<person id="1">Una Fisk</person><person>Dov Amari</person><person code="C3">Lee Park</person>'
+    event = event_xml(1, "Three", "2024-05-13T09:00:00+02:00", "00:30").replace("</event>", f"{persons}</event>")
+    items = fixture_items(one_room_xml("order", [event]), kind="xml")
+    speakers = [item["fields"]["speaker"] for item in items if item["model"] == "schedule.sessionspeaker"]
+    assert speakers == [["una-fisk"], ["dov-amari"], ["lee-park"]]
 
 
 def test_bare_person_elements_directly_under_an_event_are_its_speakers(db):
@@ -688,11 +698,15 @@ def test_a_workshop_whose_slug_has_capitals_is_told_apart_from_its_export_by_the
 
 
 def test_one_guid_given_to_two_sessions_is_refused_naming_both():
-    events = [event_xml(1, "One", "2024-05-13T09:00:00+02:00", "00:30"), event_xml(1, "Two", "2024-05-13T10:00:00+02:00", "00:30")]
+    events = [
+        event_xml(1, "One", "2024-05-13T09:00:00+02:00", "00:30"),
+        event_xml(1, "Two", "2024-05-13T10:00:00+02:00", "00:30"),
+    ]
     with pytest.raises(LoadError) as refused:
         fixture_items(one_room_xml("twice", events), kind="xml")
     assert str(refused.value) == (
-        "one guid for several sessions, which must each have their own: 20000000-0000-5000-8000-000000000001 (“One”, “Two”)"
+        "one guid for several sessions, which must each have their own: "
+        "20000000-0000-5000-8000-000000000001 (“One”, “Two”)"
     )
 
 

@@ -1,10 +1,12 @@
 """Reads a frab schedule XML or c3voc schedule JSON file (what frab, pretalx and Indico-based tools export, and what
 workshop/exports/frab.py writes) into Django fixture items with natural keys, for workshop.loading.load_items.
 
-Only a file that cannot be read as a schedule at all raises LoadError. A problem with one event (no title, a
-date or duration that cannot be read, a session ending before it starts, two sessions at once in a room) still
-gives its items, with the unreadable field left empty, so that the loader's validation reports every problem of
-the file together.
+Only a file that cannot be read as a schedule at all raises LoadError: not a schedule, no events in it, one guid
+on two events, or (loadable_items) guids already held by another workshop's rows. A problem with one event (no
+title, a date or duration that cannot be read, a session ending before it starts, two sessions at once in a room)
+still gives its items, with the unreadable field left empty, so that the loader's validation reports every
+problem of the file together. What the importer decides that the file does not say (people taken as one by
+their names) comes back as warnings.
 
 The importer is tolerant of what real exports contain: unknown elements and keys are ignored, optional ones may
 be missing, persons may be {"name": ...}, {"public_name": ...} or plain text. It is exact for our own exports:
@@ -158,7 +160,8 @@ def read_xml(text):
             for element in _children(room, "event"):
                 schedule.events.append(_xml_event(element, room_name, day))
     if not schedule.events:
-        days, rooms = _children(root, "day"), [room for day in _children(root, "day") for room in _children(day, "room")]
+        days = _children(root, "day")
+        rooms = [room for day in days for room in _children(day, "room")]
         elsewhere = sum(1 for element in root.iter() if _name(element) == "event")
         where = f"; the {elsewhere} <event> element(s) in it are elsewhere" if elsewhere else ""
         raise LoadError(
@@ -563,7 +566,6 @@ class People:
         self.warnings = []
         self.first_name = {}  # person → the spelling first met
         self.label = {}  # person → how the file identifies them, for warnings
-        self.mentions = []  # (event number, person), in file order
         parent, owner = {}, {}  # person → the person it was merged into; identifier → person
 
         def root(person):
@@ -571,13 +573,11 @@ class People:
                 person = parent[person]
             return person
 
-        unnamed = []
+        mentions = []  # (event number, person, or the name where the file gives no identifiers), in file order
         for number, event in enumerate(events):
             for name, identifiers in event.persons:
-                if not name:
-                    continue
-                if not identifiers:
-                    unnamed.append((number, name))
+                if not name or not identifiers:
+                    mentions.append((number, None, name))
                     continue
                 found = sorted({root(owner[identifier]) for identifier in identifiers if identifier in owner})
                 person = found[0] if found else len(parent)
@@ -588,15 +588,19 @@ class People:
                     owner.setdefault(identifier, person)
                 self.first_name.setdefault(person, name)
                 self.label.setdefault(person, " ".join(identifiers[0]))
-                self.mentions.append((number, person))
-        self.mentions = [(number, root(person)) for number, person in self.mentions]
-        guids = {root(person): _uuid_text(value) for (kind, value), person in owner.items() if kind == "guid"}
-        by_base = {}
-        for person in dict.fromkeys(person for _number, person in self.mentions):
+                mentions.append((number, person, name))
+        by_base = {}  # a name's slug → the people with identifiers whose first spelling gives it
+        for person in dict.fromkeys(root(person) for _number, person, _name in mentions if person is not None):
             by_base.setdefault(_person_base(self.first_name[person]), []).append(person)
-        for number, name in unnamed:
-            self.mentions.append((number, self.by_name(name, by_base)))
-        self.mentions.sort(key=lambda mention: mention[0])  # stable: each event's people keep their order
+        self.people_of_event = {}
+        for number, person, name in mentions:
+            if person is None and name:
+                person = self.by_name(name, by_base)
+            elif person is not None:
+                person = root(person)
+            if person is not None:
+                self.people_of_event.setdefault(number, []).append(person)
+        guids = {root(person): _uuid_text(value) for (kind, value), person in owner.items() if kind == "guid"}
         self.slugs = self.slugs_for(by_base, guids)
 
     def by_name(self, name, by_base):
@@ -612,7 +616,8 @@ class People:
         person = (same or candidates)[0]
         if len(candidates) > 1:
             who = ", ".join(f"“{self.first_name[other]}” ({self.label[other]})" for other in candidates)
-            self.warn(f"“{name}” has no id and could be any of {who}: taken as the first{' so spelt' * bool(same)}")
+            which = "the first so spelt" if same else "the first"
+            self.warn(f"“{name}” has no id and could be any of {who}: taken as {which}")
         elif self.first_name[person] != name:
             known = f"“{self.first_name[person]}”" + (f" ({self.label[person]})" if self.label[person] else "")
             self.warn(f"“{name}” (no id) and {known} are taken as one person, by their names")
@@ -643,11 +648,11 @@ class People:
 
     def of_event(self, number):
         """The slugs of an event's people, in order; someone listed twice is kept once."""
-        return list(dict.fromkeys(self.slugs[person] for event, person in self.mentions if event == number))
+        return list(dict.fromkeys(self.slugs[person] for person in self.people_of_event.get(number, [])))
 
     def names(self):
         """(slug, name) of everyone, in order of first mention."""
-        people = dict.fromkeys(person for _number, person in self.mentions)
+        people = dict.fromkeys(person for listed in self.people_of_event.values() for person in listed)
         return [(self.slugs[person], self.first_name[person]) for person in people]
 
 
@@ -668,7 +673,9 @@ def _refuse_shared_guids(items, what):
     titles = {}
     for item in items:
         titles.setdefault(item["fields"]["guid"], []).append(item["fields"]["title"])
-    shared = [f"{guid} ({', '.join(f'“{title}”' for title in names)})" for guid, names in titles.items() if len(names) > 1]
+    shared = [
+        f"{guid} ({', '.join(f'“{title}”' for title in names)})" for guid, names in titles.items() if len(names) > 1
+    ]
     if shared:
         raise LoadError(f"one guid for several {what}s, which must each have their own: {'; '.join(shared)}")
 
