@@ -328,3 +328,10 @@ def test_the_workshop_dates_stretch_to_an_event_outside_them(make_workshop, make
     root = etree.fromstring(xml_of(workshop))
     assert [day.get("date") for day in root.findall("day")] == ["2030-05-06", "2030-05-07", "2030-05-08"]
     assert [e.getparent().getparent().get("index") for e in root.iter("event")] == ["3"]
+
+
+def test_a_slug_with_capitals_is_written_lower_cased_in_both_formats_with_the_xml_keeping_its_hyphen(make_workshop):
+    workshop = make_workshop(slug="CamP-24")
+    # The importer lower-cases acronyms into slugs; the schemas allow no capitals.
+    assert etree.fromstring(xml_of(workshop)).findtext("conference/acronym") == "camp-24"
+    assert json_of(workshop)["schedule"]["conference"]["acronym"] == "camp_24"

@@ -2,14 +2,23 @@
 files, and our own exports, which must come back exactly."""
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils.text import slugify
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from posters.models import Poster, PosterAuthor, PosterSpot
 from workshop.exports import frab
 from schedule.models import Room, RoomKind, Session, SessionKind, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
+from schedule.timezones import zone
 from workshop.exports.programme import build_programme
+from workshop.importers import frab as frab_importer
 from workshop.importers.frab import fixture_items
 from workshop.loading import LoadError, load_items
 
@@ -545,3 +554,254 @@ def test_rooms_posters_and_seconds_come_back_exactly(rooms_and_posters, kind):
     poster = Poster.objects.get()
     assert (poster.slug, poster.room.slug, len(poster.poster_authors.all())) == ("in-the-hall", "hall-a", 2)
     assert export(kind, "conf2030") == first
+
+
+# Files shaped like the published schedules that were read wrong (tests/inputs/frab/): each loads as the file
+# says, or is refused with the reason, through load_workshop as an organizer runs it.
+
+INPUTS = Path(__file__).resolve().parent / "inputs" / "frab"
+
+
+def load_workshop(name, *expected_error):
+    """load_workshop on an input file: (stdout, stderr); with expected_error, the CommandError's text."""
+    out, err = StringIO(), StringIO()
+    if expected_error:
+        with pytest.raises(CommandError) as refused:
+            call_command("load_workshop", str(INPUTS / name), stdout=out, stderr=err)
+        return str(refused.value)
+    call_command("load_workshop", str(INPUTS / name), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def speakers_of(title):
+    return [(e.speaker.slug, e.speaker.name) for e in Session.objects.get(title=title).session_speakers.all()]
+
+
+def test_a_c3voc_version_2_file_with_a_flat_event_list_loads_its_sessions_in_their_rooms(db):
+    out, err = load_workshop("c3voc-v2-flat-events.json")
+    assert "Loaded" in out and err == ""
+    sessions = Session.objects.filter(workshop__slug="tidepool25").select_related("room")
+    assert [(s.title, s.room.name, s.kind, s.starts_at) for s in sessions] == [
+        ("Counting Anemones at Scale", "Kelp Hall", SessionKind.INVITED_TALK, utc(2025, 9, 4, 8)),
+        ("Remote Q&A", "Stream", SessionKind.LIVE_QA, utc(2025, 9, 4, 9)),  # its room named by guid
+    ]
+    assert Room.objects.get(workshop__slug="tidepool25", name="Stream").kind == RoomKind.STREAM
+    assert speakers_of("Remote Q&A") == [("sela-marchetti", "Sela Marchetti")]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (
+            "no-events-in-days.json",
+            "no events: schedule.conference.days has 1 day(s) with 1 room(s) and no events in them, "
+            "and there is no schedule.events list",
+        ),
+        (
+            "events-outside-rooms.xml",
+            "no events: the file has 1 <day> and 0 <room> element(s) but no <event> inside <schedule><day><room>; "
+            "the 2 <event> element(s) in it are elsewhere",
+        ),
+    ],
+)
+def test_a_file_that_yields_no_events_is_refused_with_its_layout_named_in_one_line(db, name, reason):
+    before = row_counts()
+    message = load_workshop(name, "refused")
+    assert message == f"{INPUTS / name}: {reason}"
+    assert row_counts() == before
+
+
+def test_an_empty_flat_event_list_is_refused_too():
+    document = {"schedule": {"version": "2", "conference": {"acronym": "empty", "title": "Empty"}, "events": []}}
+    with pytest.raises(LoadError, match="there is an empty schedule.events list"):
+        fixture_items(json.dumps(document), kind="json")
+
+
+def test_people_whose_names_differ_only_in_case_are_two_people_when_their_ids_differ(db):
+    _out, err = load_workshop("namesakes-with-ids.xml")
+    assert err == ""
+    assert speakers_of("Moss Cartography") == [("wren-castellane", "Wren Castellane")]
+    assert speakers_of("Lichen Timelines") == [("wren-castellane-2", "wren castellane")]
+    assert speakers_of("Moss, Again") == [("wren-castellane", "Wren Castellane")]  # the same id, the same person
+
+
+def test_people_without_ids_are_merged_by_name_with_a_warning(db):
+    _out, err = load_workshop("namesakes-without-ids.json")
+    assert err == "warning: “TAMSIN EKWUEME” (no id) and “Tamsin Ekwueme” are taken as one person, by their names\n"
+    assert speakers_of("Root Networks") == [("tamsin-ekwueme", "Tamsin Ekwueme")]
+
+
+def test_a_person_without_an_id_who_could_be_either_of_two_namesakes_is_warned_about():
+    events = [
+        event_xml(1, "First", "2024-05-13T09:00:00+02:00", "00:30").replace(
+            "</event>", '<persons><person id="1">Ana Ruiz</person><person id="2">ana ruiz</person></persons></event>'
+        ),
+        event_xml(2, "Second", "2024-05-13T10:00:00+02:00", "00:30").replace(
+            "</event>", "<persons><person>ANA RUIZ</person></persons></event>"
+        ),
+    ]
+    warnings = []
+    items = fixture_items(one_room_xml("ambiguous", events), kind="xml", warnings=warnings)
+    assert warnings == [
+        "“ANA RUIZ” has no id and could be any of “Ana Ruiz” (id 1), “ana ruiz” (id 2): taken as the first"
+    ]
+    authors = [item["fields"]["speaker"] for item in items if item["model"] == "schedule.sessionspeaker"]
+    assert authors == [["ana-ruiz"], ["ana-ruiz-2"], ["ana-ruiz"]]
+
+
+def test_people_with_and_without_ids_keep_their_order_in_the_event():
+    persons = '<person id="1">Una Fisk</person><person>Dov Amari</person><person code="C3">Lee Park</person>'
+    event = event_xml(1, "Three", "2024-05-13T09:00:00+02:00", "00:30").replace("</event>", f"{persons}</event>")
+    items = fixture_items(one_room_xml("order", [event]), kind="xml")
+    speakers = [item["fields"]["speaker"] for item in items if item["model"] == "schedule.sessionspeaker"]
+    assert speakers == [["una-fisk"], ["dov-amari"], ["lee-park"]]
+
+
+def test_bare_person_elements_directly_under_an_event_are_its_speakers(db):
+    load_workshop("bare-persons.xml")
+    assert speakers_of("Folding Proteins by Hand") == [
+        ("ilse-brandvold", "Ilse Brandvold"),
+        ("kofi-arrowsmith", "Kofi Arrowsmith"),
+    ]
+
+
+def test_an_acronym_with_capitals_gives_the_slug_the_export_writes_and_our_export_loads_back_in_place(db):
+    load_workshop("capital-acronym.xml")
+    workshop = Workshop.objects.get(title="Camp With Capitals")
+    assert workshop.slug == "camp24"
+    assert Session.objects.get(title="Soldering by Starlight").slug == "1-soldering-by-starlight"
+    assert b"<acronym>camp24</acronym>" in export("xml", "camp24")
+    assert json.loads(export("json", "camp24"))["schedule"]["conference"]["acronym"] == "camp24"
+    for kind in ("xml", "json"):
+        text = export(kind, "camp24")
+        before = row_counts()
+        report = load(text, kind)
+        assert (report.problems, report.created, row_counts()) == ([], 0, before)
+
+
+def test_a_guid_that_is_another_workshops_is_refused_in_words_naming_it_the_title_and_the_workshop(db):
+    load_workshop("capital-acronym.xml")
+    before = row_counts()
+    message = load_workshop("guids-of-another-workshop.xml", "refused")
+    assert message.splitlines() == [
+        f"{INPUTS / 'guids-of-another-workshop.xml'}: 2 event(s) carry the guid of another workshop's session or "
+        "poster; nothing was loaded:",
+        "guid 20000000-bbbb-5000-8000-000000000001 of “Soldering by Starlight” is already that of the session "
+        "“Soldering by Starlight” of workshop camp24",
+        "guid 20000000-bbbb-5000-8000-000000000002 of “Night Radio” is already that of the session “Night Radio” "
+        "of workshop camp24",
+    ]
+    assert "UNIQUE" not in message
+    assert row_counts() == before
+
+
+def test_a_workshop_whose_slug_has_capitals_is_told_apart_from_its_export_by_the_letter_case_only(seed):
+    Workshop.objects.filter(pk=seed.pk).update(slug="OPPO2021")
+    text = export("xml", "OPPO2021")
+    with pytest.raises(LoadError) as refused:
+        frab_importer.loadable_items(text, kind="xml")
+    assert "(the file's acronym makes it oppo2021: only the letter case differs)" in str(refused.value)
+    assert len(str(refused.value).splitlines()) == 1 + Session.objects.filter(workshop=seed).count()
+
+
+def test_one_guid_given_to_two_sessions_is_refused_naming_both():
+    events = [
+        event_xml(1, "One", "2024-05-13T09:00:00+02:00", "00:30"),
+        event_xml(1, "Two", "2024-05-13T10:00:00+02:00", "00:30"),
+    ]
+    with pytest.raises(LoadError) as refused:
+        fixture_items(one_room_xml("twice", events), kind="xml")
+    assert str(refused.value) == (
+        "one guid for several sessions, which must each have their own: "
+        "20000000-0000-5000-8000-000000000001 (“One”, “Two”)"
+    )
+
+
+# Any programme this site can hold comes back from its own export: generated programmes
+
+
+ZONES = ["Pacific/Kiritimati", "America/Los_Angeles", "Europe/Berlin", "UTC", "Asia/Kolkata", "Pacific/Pago_Pago"]
+ROOM_NAMES = ["Hall A", "Gather.town room 1", "Salle Öst"]
+# Namesakes: the same name twice, and names that differ only in case; each a person of their own.
+PEOPLE = [("Ann Lee", "ann-lee"), ("Ann Lee", "ann-lee-2"), ("ann lee", "ann-lee-3"), ("Bo Chen", "bo-chen")]
+words = st.text(alphabet="abcxyzÄé&<>'\" ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def programmes(draw):
+    rooms = draw(st.lists(st.sampled_from(ROOM_NAMES), max_size=3, unique=True))
+    events = []
+    for number in range(draw(st.integers(min_value=1, max_value=6))):
+        events.append(
+            {
+                "title": draw(words),
+                "slug": f"s{number}-{draw(st.sampled_from(['talk', 'a_b', 'x']))}",
+                "kind": draw(st.sampled_from(SessionKind.values)),
+                "room": draw(st.sampled_from([None, *rooms])),
+                "gap": timedelta(minutes=draw(st.integers(min_value=0, max_value=600))),
+                "length": timedelta(minutes=draw(st.integers(min_value=5, max_value=180))),
+                "abstract": draw(st.sampled_from(["", "Two\nlines & <b>"])),
+                "video_url": draw(st.sampled_from(["", "https://vimeo.com/1234"])),
+                "people": draw(st.lists(st.sampled_from(range(len(PEOPLE))), max_size=3, unique=True)),
+            }
+        )
+    return {
+        "slug": draw(st.from_regex(r"[a-z][a-z0-9]{3,9}", fullmatch=True)),
+        "title": draw(words),
+        "timezone": draw(st.sampled_from(ZONES)),
+        "first": draw(st.sampled_from([time(0, 0), time(9, 0), time(22, 30)])),  # 22:30 runs past midnight
+        "rooms": rooms,
+        "events": events,
+    }
+
+
+def make_programme(plan):
+    """The plan in the database: sessions one after another in each room (the main track counts as one)."""
+    day = date(2030, 5, 6)
+    tz = zone(plan["timezone"])
+    workshop = Workshop.objects.create(
+        slug=plan["slug"], title=plan["title"], start_date=day, end_date=day, timezone=plan["timezone"]
+    )
+    rooms = {
+        name: Room.objects.create(workshop=workshop, name=name, slug=slugify(name.replace(".", " ")), position=n)
+        for n, name in enumerate(plan["rooms"])
+    }
+    people = [Speaker.objects.create(name=name, slug=slug) for name, slug in PEOPLE]
+    free = {}
+    for event in plan["events"]:
+        starts = free.get(event["room"], datetime.combine(day, plan["first"], tzinfo=tz)) + event["gap"]
+        free[event["room"]] = ends = starts + event["length"]
+        session = Session.objects.create(
+            workshop=workshop,
+            title=event["title"],
+            slug=event["slug"],
+            kind=event["kind"],
+            room=rooms.get(event["room"]),
+            starts_at=starts,
+            ends_at=ends,
+            abstract=event["abstract"],
+            video_url=event["video_url"],
+        )
+        for position, person in enumerate(event["people"]):
+            SessionSpeaker.objects.create(session=session, speaker=people[person], position=position)
+        workshop.end_date = max(workshop.end_date, (ends - timedelta(microseconds=1)).astimezone(tz).date())
+    workshop.save()
+    return workshop
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(plan=programmes(), kind=st.sampled_from(["xml", "json"]))
+def test_any_programme_exported_then_loaded_into_an_empty_database_exports_the_same(empty_db, plan, kind):
+    # Each example runs in a savepoint that is rolled back, so every one starts from the empty database.
+    with transaction.atomic():
+        make_programme(plan)
+        first, sessions = export(kind, plan["slug"]), session_facts(plan["slug"])
+        delete_everything()
+        warnings = []
+        report = load_items(fixture_items(first, kind=kind, warnings=warnings), source=f"test.{kind}")
+        assert (report.problems, warnings) == ([], [])
+        assert session_facts(plan["slug"]) == sessions
+        assert export(kind, plan["slug"]) == first
+        transaction.set_rollback(True)

@@ -38,6 +38,7 @@ class Report:
     updated: int = 0
     problems: list = field(default_factory=list)
     dry_run: bool = False
+    warnings: list = field(default_factory=list)  # what an importer decided that the file did not say
 
     @property
     def ok(self):
@@ -48,7 +49,7 @@ class _Rollback(Exception):
     pass
 
 
-def read_items(path):
+def read_items(path, warnings=None):
     """The file's items in Django's fixture format, or a LoadError naming what is wrong with the file as a
     whole. Besides fixtures, reads the frab schedule XML and c3voc schedule JSON that pretalx, frab and
     Indico-based tools export."""
@@ -61,7 +62,7 @@ def read_items(path):
         raise LoadError(f"{path}: is a folder, not a file")
     try:
         if path.suffix.lower() == ".xml":
-            return known_people_kept(frab.fixture_items(raw, kind="xml"))
+            return known_people_kept(frab.loadable_items(raw, kind="xml", warnings=warnings))
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LoadError(f"{path}: not UTF-8 text")
@@ -73,7 +74,7 @@ def read_items(path):
         raise LoadError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
     if isinstance(items, dict) and "schedule" in items:
         try:
-            return known_people_kept(frab.fixture_items(raw, kind="json"))
+            return known_people_kept(frab.loadable_items(raw, kind="json", warnings=warnings))
         except LoadError as error:
             raise LoadError(f"{path}: {error}")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -110,7 +111,10 @@ def load_items(items, *, source="", dry_run=False):
 
 
 def load_file(path, *, dry_run=False):
-    return load_items(read_items(path), source=str(path), dry_run=dry_run)
+    warnings = []
+    report = load_items(read_items(path, warnings), source=str(path), dry_run=dry_run)
+    report.warnings = warnings
+    return report
 
 
 def _save_all(items, report):

@@ -138,8 +138,9 @@ def json_acronym(slug):
 
 
 def xml_acronym(slug):
-    """The XSD is more lenient than the JSON schema: hyphenated slugs stay as they are."""
-    return slug if XML_ACRONYM.fullmatch(slug) else json_acronym(slug)
+    """The XSD is more lenient than the JSON schema: hyphenated slugs stay as they are, only lower-cased (as the
+    importer lower-cases acronyms into slugs)."""
+    return slug.lower() if XML_ACRONYM.fullmatch(slug.lower()) else json_acronym(slug)
 
 
 def xml_event_slug(json_slug, acronym, json_acronym_text):

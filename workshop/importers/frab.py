@@ -1,10 +1,12 @@
 """Reads a frab schedule XML or c3voc schedule JSON file (what frab, pretalx and Indico-based tools export, and what
 workshop/exports/frab.py writes) into Django fixture items with natural keys, for workshop.loading.load_items.
 
-Only a file that cannot be read as a schedule at all raises LoadError. A problem with one event (no title, a
-date or duration that cannot be read, a session ending before it starts, two sessions at once in a room) still
-gives its items, with the unreadable field left empty, so that the loader's validation reports every problem of
-the file together.
+Only a file that cannot be read as a schedule at all raises LoadError: not a schedule, no events in it, one guid
+on two events, or (loadable_items) guids already held by another workshop's rows. A problem with one event (no
+title, a date or duration that cannot be read, a session ending before it starts, two sessions at once in a room)
+still gives its items, with the unreadable field left empty, so that the loader's validation reports every
+problem of the file together. What the importer decides that the file does not say (people taken as one by
+their names) comes back as warnings.
 
 The importer is tolerant of what real exports contain: unknown elements and keys are ignored, optional ones may
 be missing, persons may be {"name": ...}, {"public_name": ...} or plain text. It is exact for our own exports:
@@ -23,9 +25,11 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from django.utils.text import slugify
 
-from schedule.models import RoomKind, SessionKind
+from posters.models import Poster
+from schedule.models import RoomKind, Session, SessionKind
 from schedule.timezones import is_zone_name, zone
 from workshop.exports.events import Programme
+from workshop.exports.frab import person_guid
 
 from .errors import LoadError
 from .icml import stable_guid, unique_slug
@@ -61,7 +65,7 @@ class Event:
     room: str = ""
     abstract: str = ""
     description: str = ""
-    persons: list = field(default_factory=list)  # names, in order
+    persons: list = field(default_factory=list)  # (name, identifiers), in order; identifiers like ("id", "12")
     links: list = field(default_factory=list)  # (url, title, type)
 
 
@@ -78,15 +82,33 @@ class Schedule:
     events: list = field(default_factory=list)
 
 
-def fixture_items(text, *, kind):
-    """Fixture items (dicts, natural keys) for the schedule in text; kind is "xml" or "json"."""
+def fixture_items(text, *, kind, warnings=None):
+    """Fixture items (dicts, natural keys) for the schedule in text; kind is "xml" or "json". What the importer
+    had to decide without the file saying so (people taken as one by their names) is added to warnings."""
     if kind == "xml":
         schedule = read_xml(text)
     elif kind == "json":
         schedule = read_json(text)
     else:
         raise ValueError(f"kind must be “xml” or “json”, not {kind!r}")
-    return Converter(schedule).items()
+    converter = Converter(schedule)
+    items = converter.items()
+    if warnings is not None:
+        warnings.extend(converter.warnings)
+    return items
+
+
+def loadable_items(text, *, kind, warnings=None):
+    """fixture_items, refused whole (LoadError) when an event's guid is already another session's or poster's
+    in the database: the loader would only see the database's unique constraint fail, one line per row."""
+    items = fixture_items(text, kind=kind, warnings=warnings)
+    taken = _guids_taken_elsewhere(items)
+    if taken:
+        raise LoadError(
+            f"{len(taken)} event(s) carry the guid of another workshop's session or poster; nothing was loaded:\n"
+            + "\n".join(taken)
+        )
+    return items
 
 
 # Reading XML
@@ -120,11 +142,19 @@ def read_xml(text):
             _add_room(schedule, {"name": room_name})
             for element in _children(room, "event"):
                 schedule.events.append(_xml_event(element, room_name, day))
+    if not schedule.events:
+        days = _children(root, "day")
+        rooms = [room for day in days for room in _children(day, "room")]
+        elsewhere = sum(1 for element in root.iter() if _name(element) == "event")
+        where = f"; the {elsewhere} <event> element(s) in it are elsewhere" if elsewhere else ""
+        raise LoadError(
+            f"no events: the file has {len(days)} <day> and {len(rooms)} <room> element(s) but no <event> "
+            f"inside <schedule><day><room>{where}"
+        )
     return schedule
 
 
 def _xml_event(element, room_name, day):
-    persons = _child(element, "persons")
     links = _child(element, "links")
     return Event(
         guid=element.get("guid", "").strip(),
@@ -140,13 +170,29 @@ def _xml_event(element, room_name, day):
         room=room_name or _text(element, "room"),
         abstract=_text(element, "abstract"),
         description=_text(element, "description"),
-        persons=[] if persons is None else [_all_text(person) for person in _children(persons, "person")],
+        persons=_xml_persons(element),
         links=[]
         if links is None
         else [
             (link.get("href", "").strip(), _all_text(link), link.get("type", "")) for link in _children(links, "link")
         ],
     )
+
+
+def _xml_persons(event):
+    """<persons><person> and, as some tools write them, bare <person> elements of the event, in document order."""
+    persons = []
+    for child in event:
+        if _name(child) == "person":
+            persons.append((_all_text(child), _identifiers(child.get)))
+        elif _name(child) == "persons":
+            persons.extend((_all_text(person), _identifiers(person.get)) for person in _children(child, "person"))
+    return persons
+
+
+def _identifiers(get):
+    """What tells a person apart besides the name: frab's id, pretalx's code, the c3voc guid."""
+    return tuple((key, _string(get(key))) for key in ("guid", "code", "id") if _string(get(key)))
 
 
 def _name(element):
@@ -198,9 +244,14 @@ def read_json(text):
         time_zone_name=_string(conference.get("time_zone_name")),
         description=_string(conference.get("description")),
     )
-    for room in conference.get("rooms") or []:
+    room_names = {}  # guid → name: version 2 events may name their room by guid
+    for room in _list(conference.get("rooms")) + _list(document.get("rooms")):
         if isinstance(room, dict):
             _add_room(schedule, {key: _string(room.get(key)) for key in ("name", "slug", "type", "url")})
+            if _string(room.get("guid")):
+                room_names[_string(room.get("guid"))] = _string(room.get("name"))
+        elif isinstance(room, str):
+            _add_room(schedule, {"name": room.strip()})
     for day in days:
         schedule.days.append(_string(day.get("date")))
         rooms = day.get("rooms") or {}
@@ -211,6 +262,22 @@ def read_json(text):
             if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
                 raise LoadError(f"not a c3voc schedule: the events of room “{room_name}” are not a list of objects")
             schedule.events.extend(_json_event(event, room_name.strip(), day) for event in events)
+    # Version 2 of the c3voc format lists events flat, each naming its room, beside schedule.rooms.
+    flat = document.get("events")
+    if flat is not None:
+        if not isinstance(flat, list) or not all(isinstance(event, dict) for event in flat):
+            raise LoadError("not a c3voc schedule: schedule.events is not a list of objects")
+        for event in flat:
+            room = event.get("room")
+            name = _string(room.get("name") if isinstance(room, dict) else room)
+            schedule.events.append(_json_event(event, room_names.get(name) or name, {}))
+    if not schedule.events:
+        room_count = sum(len(day.get("rooms") or {}) for day in days)
+        flat_text = "an empty schedule.events list" if flat is not None else "no schedule.events list"
+        raise LoadError(
+            f"no events: schedule.conference.days has {len(days)} day(s) with {room_count} room(s) and no events "
+            f"in them, and there is {flat_text}"
+        )
     return schedule
 
 
@@ -229,7 +296,7 @@ def _json_event(data, room_name, day):
         room=room_name or _string(data.get("room")),
         abstract=_string(data.get("abstract")),
         description=_string(data.get("description")),
-        persons=[_person_name(person) for person in data.get("persons") or []],
+        persons=[_json_person(person) for person in data.get("persons") or []],
         links=[
             (_string(link.get("url")), _string(link.get("title")), _string(link.get("type")))
             for link in data.get("links") or []
@@ -238,10 +305,15 @@ def _json_event(data, room_name, day):
     )
 
 
-def _person_name(person):
+def _json_person(person):
     if isinstance(person, dict):
-        return _string(person.get("name") or person.get("public_name") or person.get("full_name"))
-    return _string(person)
+        name = _string(person.get("name") or person.get("public_name") or person.get("full_name"))
+        return name, _identifiers(person.get)
+    return _string(person), ()
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
 
 
 def _string(value):
@@ -267,27 +339,29 @@ class Converter:
         self.rooms = {}  # name → slug; the main track is not a room
         for event in schedule.events:
             _add_room(schedule, {"name": event.room})
+        self.people = People(schedule.events)
+        self.warnings = self.people.warnings
 
     def items(self):
         rooms = self.room_items()
-        speakers = {}
         sessions, posters, people = [], [], []
         slugs = self.event_slugs()
-        for event, slug in zip(self.schedule.events, slugs, strict=True):
+        for number, (event, slug) in enumerate(zip(self.schedule.events, slugs, strict=True)):
             is_poster = _normal(event.type) == POSTER_KIND
             item = self.event_item(event, slug, is_poster)
             (posters if is_poster else sessions).append(item)
             model, owner = ("posters.posterauthor", "poster") if is_poster else ("schedule.sessionspeaker", "session")
-            for position, (speaker_slug, name) in enumerate(self.people(event.persons)):
-                speakers.setdefault(speaker_slug, name)
+            for position, speaker_slug in enumerate(self.people.of_event(number)):
                 people.append(
                     {
                         "model": model,
                         "fields": {"position": position, owner: [self.workshop, slug], "speaker": [speaker_slug]},
                     }
                 )
+        _refuse_shared_guids(sessions, "session")
+        _refuse_shared_guids(posters, "poster")
         speaker_items = [
-            {"model": "schedule.speaker", "fields": {"name": name, "slug": slug}} for slug, name in speakers.items()
+            {"model": "schedule.speaker", "fields": {"name": name, "slug": slug}} for slug, name in self.people.names()
         ]
         return [self.workshop_item(), *speaker_items, *rooms, *sessions, *posters, *people]
 
@@ -295,8 +369,10 @@ class Converter:
 
     def workshop_slug(self):
         acronym, title = self.schedule.acronym, self.schedule.title
+        # Lower case, as the exporter must write acronyms: otherwise our own export would come back as a
+        # second workshop holding the first one's guids.
         if SLUG.match(acronym) and len(acronym) <= SLUG_LENGTH["workshop"]:
-            return acronym
+            return acronym.lower()
         slug = slugify(acronym) or slugify(title)
         if not slug:
             raise LoadError("not a usable schedule: the conference has neither an acronym nor a title")
@@ -378,18 +454,6 @@ class Converter:
             )
         return items
 
-    def people(self, names):
-        """(slug, name) for each person, in order; someone listed twice is kept once."""
-        seen = {}
-        for name in names:
-            if not name:
-                continue
-            slug = slugify(name)[: SLUG_LENGTH["speaker"]].rstrip("-")
-            # A name with no Latin letters slugifies to nothing; the name's own hash keeps it one person.
-            slug = slug or f"person-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:12]}"
-            seen.setdefault(slug, name)
-        return list(seen.items())
-
     # Events
 
     def event_slugs(self):
@@ -469,6 +533,154 @@ class Converter:
         if day_start is not None and moment < day_start.time():
             day += timedelta(days=1)
         return datetime.combine(day, moment, tzinfo=self.tz)
+
+
+class People:
+    """Who each person named in the file is, and their slugs.
+
+    Mentions that share an identifier (guid, code or id) are one person, whatever their spelling; people with
+    different identifiers stay apart even when their names are alike, and namesakes get "-2", "-3" slugs.
+    A mention without identifiers is matched by its name's slug, which is guessing: the importer warns where
+    the spellings differ or the name fits more than one person. Our own exports give each person the guid of
+    their slug, so the slugs of namesakes come back as they were.
+    """
+
+    def __init__(self, events):
+        self.warnings = []
+        self.first_name = {}  # person → the spelling first met
+        self.label = {}  # person → how the file identifies them, for warnings
+        parent, owner = {}, {}  # person → the person it was merged into; identifier → person
+
+        def root(person):
+            while parent[person] != person:
+                person = parent[person]
+            return person
+
+        mentions = []  # (event number, person, or the name where the file gives no identifiers), in file order
+        for number, event in enumerate(events):
+            for name, identifiers in event.persons:
+                if not name or not identifiers:
+                    mentions.append((number, None, name))
+                    continue
+                found = sorted({root(owner[identifier]) for identifier in identifiers if identifier in owner})
+                person = found[0] if found else len(parent)
+                parent.setdefault(person, person)
+                for other in found[1:]:
+                    parent[other] = person
+                for identifier in identifiers:
+                    owner.setdefault(identifier, person)
+                self.first_name.setdefault(person, name)
+                self.label.setdefault(person, " ".join(identifiers[0]))
+                mentions.append((number, person, name))
+        by_base = {}  # a name's slug → the people with identifiers whose first spelling gives it
+        for person in dict.fromkeys(root(person) for _number, person, _name in mentions if person is not None):
+            by_base.setdefault(_person_base(self.first_name[person]), []).append(person)
+        self.people_of_event = {}
+        for number, person, name in mentions:
+            if person is None and name:
+                person = self.by_name(name, by_base)
+            elif person is not None:
+                person = root(person)
+            if person is not None:
+                self.people_of_event.setdefault(number, []).append(person)
+        guids = {root(person): _uuid_text(value) for (kind, value), person in owner.items() if kind == "guid"}
+        self.slugs = self.slugs_for(by_base, guids)
+
+    def by_name(self, name, by_base):
+        base = _person_base(name)
+        candidates = by_base.setdefault(base, [])
+        if not candidates:
+            person = ("name", base)
+            candidates.append(person)
+            self.first_name[person] = name
+            self.label[person] = ""
+            return person
+        same = [person for person in candidates if self.first_name[person] == name]
+        person = (same or candidates)[0]
+        if len(candidates) > 1:
+            who = ", ".join(f"“{self.first_name[other]}” ({self.label[other]})" for other in candidates)
+            which = "the first so spelt" if same else "the first"
+            self.warn(f"“{name}” has no id and could be any of {who}: taken as {which}")
+        elif self.first_name[person] != name:
+            known = f"“{self.first_name[person]}”" + (f" ({self.label[person]})" if self.label[person] else "")
+            self.warn(f"“{name}” (no id) and {known} are taken as one person, by their names")
+        return person
+
+    def warn(self, text):
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def slugs_for(self, by_base, guids):
+        slugs, taken = {}, set()
+        for base, people in by_base.items():
+            # An identity's guid may name its slug (our exports); namesakes are numbered from 2.
+            known = {
+                str(person_guid(slug)): slug for slug in [base] + [f"{base}-{n}" for n in range(2, len(people) + 11)]
+            }
+            for person in people:
+                slug = known.get(guids.get(person, ""))
+                if slug and slug not in taken:
+                    slugs[person] = slug
+                    taken.add(slug)
+        for people in by_base.values():
+            for person in people:
+                if person not in slugs:
+                    slugs[person] = _free_slug(_person_base(self.first_name[person]), taken, SLUG_LENGTH["speaker"])
+                    taken.add(slugs[person])
+        return slugs
+
+    def of_event(self, number):
+        """The slugs of an event's people, in order; someone listed twice is kept once."""
+        return list(dict.fromkeys(self.slugs[person] for person in self.people_of_event.get(number, [])))
+
+    def names(self):
+        """(slug, name) of everyone, in order of first mention."""
+        people = dict.fromkeys(person for listed in self.people_of_event.values() for person in listed)
+        return [(self.slugs[person], self.first_name[person]) for person in people]
+
+
+def _person_base(name):
+    slug = slugify(name)[: SLUG_LENGTH["speaker"]].rstrip("-")
+    # A name with no Latin letters slugifies to nothing; the name's own hash keeps it one person.
+    return slug or f"person-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:12]}"
+
+
+def _uuid_text(text):
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return ""
+
+
+def _refuse_shared_guids(items, what):
+    titles = {}
+    for item in items:
+        titles.setdefault(item["fields"]["guid"], []).append(item["fields"]["title"])
+    shared = [
+        f"{guid} ({', '.join(f'“{title}”' for title in names)})" for guid, names in titles.items() if len(names) > 1
+    ]
+    if shared:
+        raise LoadError(f"one guid for several {what}s, which must each have their own: {'; '.join(shared)}")
+
+
+def _guids_taken_elsewhere(items):
+    """One line for each event whose guid is already a session's or poster's under another workshop or slug."""
+    lines = []
+    for model, label, what in ((Session, "schedule.session", "session"), (Poster, "posters.poster", "poster")):
+        wanted = {item["fields"]["guid"]: item["fields"] for item in items if item["model"] == label}
+        for row in model.objects.filter(guid__in=list(wanted)).select_related("workshop").order_by("starts_at", "pk"):
+            fields = wanted[str(row.guid)]
+            workshop = fields["workshop"][0]
+            if (row.workshop.slug, row.slug) == (workshop, fields["slug"]):
+                continue  # the same row again: an update
+            if row.workshop.slug == workshop:
+                where = f"under the slug “{row.slug}” in this workshop"
+            else:
+                where = f"of workshop {row.workshop.slug}"
+                if row.workshop.slug.lower() == workshop.lower():
+                    where += f" (the file's acronym makes it {workshop}: only the letter case differs)"
+            lines.append(f"guid {row.guid} of “{fields['title']}” is already that of the {what} “{row.title}” {where}")
+    return lines
 
 
 def _is_main_track(name):

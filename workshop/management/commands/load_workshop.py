@@ -18,6 +18,8 @@ class Command(BaseCommand):
             report = load_file(self.find(Path(path)), dry_run=dry_run)
         except LoadError as error:
             raise CommandError(str(error))
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(str(problem))
