@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from schedule.admin import ConflictWarningsMixin, OrderedPeopleInline, SpreadsheetAdmin
+from schedule.admin import ConflictWarningsMixin, OrderedPeopleInline, SpreadsheetAdmin, WorkshopTimesAdmin
 
 from . import rules
 from .models import Poster, PosterAuthor, PosterSpot
@@ -20,9 +20,11 @@ class PosterSpotInline(admin.TabularInline):
 
 
 @admin.register(Poster)
-class PosterAdmin(ConflictWarningsMixin, SpreadsheetAdmin):
+class PosterAdmin(WorkshopTimesAdmin, ConflictWarningsMixin, SpreadsheetAdmin):
     resource_classes = [PosterResource]
-    list_display = ["title", "room", "spot_labels", "author_names", "spotlight_link", "conflicts", "workshop"]
+    list_display = [
+        "title", "room", "spot_labels", "author_names", "spotlight_link", "starts", "ends", "conflicts", "workshop",
+    ]
     list_filter = ["workshop", "room"]
     search_fields = ["title", "abstract", "authors__name", "spots__label"]
     prepopulated_fields = {"slug": ["title"]}

@@ -5,7 +5,7 @@ from import_export import fields, widgets
 
 from schedule.models import Session, Workshop
 from schedule.resources import (
-    InstantWidget, ProgrammeResource, WorkshopRoomWidget, join_list, replace_people, split_list,
+    InstantWidget, ProgrammeResource, WorkshopRoomWidget, WorkshopTimesResource, join_list, replace_people, split_list,
 )
 
 from .models import Poster, PosterAuthor, PosterSpot
@@ -30,7 +30,7 @@ def replace_spots(poster, labels):
         spot.save()
 
 
-class PosterResource(ProgrammeResource):
+class PosterResource(WorkshopTimesResource, ProgrammeResource):
     workshop = fields.Field("workshop", "workshop", widgets.ForeignKeyWidget(Workshop, field="slug"))
     room = fields.Field("room", "room", WorkshopRoomWidget())
     spotlight = fields.Field("spotlight", "spotlight", WorkshopSessionWidget())

@@ -1,14 +1,18 @@
 from datetime import datetime, time, timedelta
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.template.response import SimpleTemplateResponse, TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import rules
 from .merging import merge_people
@@ -16,6 +20,7 @@ from .restoring import restore_lists
 from .models import Room, Session, SessionSpeaker, Speaker, Workshop, WorkshopOrganizer
 from .resources import SessionResource, SpeakerResource
 from .stale_edits import RevisionCheckedForm
+from .timezones import abbreviation
 
 # Organizers paste bare hosts ("example.org/talk"); read them as https, Django 6's default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -106,6 +111,97 @@ class ConflictWarningsMixin:
         return conflict_list(getattr(obj, "conflict_notes", []))
 
 
+def zone_label(workshop):
+    """The workshop's zone as organizers are told it: "America/Los_Angeles (PDT)"."""
+    return f"{workshop.timezone} ({abbreviation(workshop.timezone, workshop.start_date)})"
+
+
+def clock_time(value, tz):
+    """An instant on the clock of zone tz, naming the zone: "2021-07-24 18:15 PDT"."""
+    return f"{timezone.localtime(value, tz):%Y-%m-%d %H:%M %Z}" if value else "—"
+
+
+class WorkshopTimesHistory(HistoricalRecordContextHelper):
+    """The history page's list of changes: times on the clock the page is shown in (the workshop's), where the
+    library would print them in UTC."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, datetime):
+            return clock_time(value, timezone.get_current_timezone())
+        return super().prepare_delta_change_value(change, value)
+
+
+class WorkshopTimesAdmin:
+    """Organizers read and type a session's or a poster's times in its workshop's zone, named at the fields.
+
+    Django shows and reads form times in the current time zone, so the form views run, and render, with the
+    workshop's zone activated. The change list holds rows of several workshops, so it formats each row's times
+    itself (starts, ends)."""
+
+    time_fields = ["starts_at", "ends_at"]
+    object_history_template = "admin/workshop_times_history.html"
+
+    def times_workshop(self, request, obj):
+        """The workshop whose zone the form's times are in: a posted form's own choice (a new row, or one moved
+        to another workshop), else the row's; None for a new row not yet posted."""
+        if request.method == "POST":
+            try:
+                return forms.ModelChoiceField(Workshop.objects.all()).clean(request.POST.get("workshop"))
+            except ValidationError:
+                return None
+        return obj.workshop if obj is not None else None
+
+    def in_zone_of(self, workshop, view, *args):
+        with timezone.override(workshop.tzinfo if workshop else None):
+            response = view(*args)
+            # The admin renders its pages after the view returns; the zone has to be active then.
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return response
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        workshop = self.times_workshop(request, obj)
+        if workshop is None:
+            said = "Read in the zone of the workshop chosen above."
+        else:
+            said = f"In {zone_label(workshop)}, the workshop’s zone."
+        for name in self.time_fields:
+            if name in form.base_fields:
+                form.base_fields[name].help_text = said
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if object_id else None
+        workshop = self.times_workshop(request, obj)
+        return self.in_zone_of(workshop, super().changeform_view, request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        workshop = obj.workshop if obj is not None else None
+        extra_context = {**(extra_context or {}), "times_zone": zone_label(workshop) if workshop else "UTC"}
+        return self.in_zone_of(workshop, super().history_view, request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return WorkshopTimesHistory(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The form shows the version being restored, whose workshop may not be the row's today.
+        record = self.model.history.filter(pk=version_id).first()
+        workshop = self.times_workshop(request, record.instance if record else None)
+        return self.in_zone_of(
+            workshop, super().history_form_view, request, object_id, version_id, extra_context
+        )
+
+    @admin.display(description="Starts (workshop’s zone)", ordering="starts_at")
+    def starts(self, obj):
+        return clock_time(obj.starts_at, obj.workshop.tzinfo)
+
+    @admin.display(description="Ends (workshop’s zone)", ordering="ends_at")
+    def ends(self, obj):
+        return clock_time(obj.ends_at, obj.workshop.tzinfo)
+
+
 class OrderedPeopleInline(admin.TabularInline):
     """People in the order they are listed; the position column sets the order."""
 
@@ -183,7 +279,7 @@ class SpeakerAdmin(SpreadsheetAdmin):
 class DayFilter(admin.SimpleListFilter):
     """Days as the workshop's own calendar has them."""
 
-    title = "day"
+    title = "day, in each workshop’s zone"
     parameter_name = "day"
 
     def lookups(self, request, model_admin):
@@ -206,11 +302,11 @@ class DayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(ConflictWarningsMixin, SpreadsheetAdmin):
+class SessionAdmin(WorkshopTimesAdmin, ConflictWarningsMixin, SpreadsheetAdmin):
     resource_classes = [SessionResource]
-    list_display = ["title", "kind", "starts_at", "ends_at", "room", "speaker_names", "conflicts", "workshop"]
+    list_display = ["title", "kind", "starts", "ends", "room", "speaker_names", "conflicts", "workshop"]
+    # No date_hierarchy: it cuts days in one zone for every workshop; DayFilter cuts each in its own.
     list_filter = ["workshop", "kind", "room", DayFilter]
-    date_hierarchy = "starts_at"
     search_fields = ["title", "abstract", "speakers__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["room", "belongs_to"]

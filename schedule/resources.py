@@ -2,14 +2,19 @@
 
 Imports run every row through the model rules (full_clean) and are all or nothing: one bad row and the
 admin rolls the whole file back. Ordered people travel as one cell, "First Person; Second Person".
+
+Times travel as ISO 8601 in the row's workshop's zone, with its offset ("2021-07-24T09:00:00-07:00" for 09:00 in
+Los Angeles): the offset names the zone's time, and a round trip is exact. A time typed with no offset
+("2021-07-24 09:00") is read in the row's workshop's zone; one with an offset keeps it.
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from diff_match_patch import diff_match_patch
 from django.db import models
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
@@ -63,24 +68,39 @@ def replace_people(owner, through, owner_field, names):
 
 
 class InstantWidget(widgets.Widget):
-    """ISO 8601 instants written in UTC, read with any offset, so a round trip is exact in every zone."""
+    """A date and time read with its own offset or, having none, in the zone of the row's workshop."""
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        if isinstance(value, datetime):
+        if isinstance(value, datetime):  # an XLSX date cell: no zone, like a time typed without an offset
             parsed = value
         else:
             try:
                 parsed = datetime.fromisoformat(str(value).strip())
             except ValueError:
-                raise ValueError(f"“{value}” is not a date and time like 2021-07-24T16:00:00+00:00")
+                raise ValueError(f"“{value}” is not a date and time like 2021-07-24 09:00 or 2021-07-24T09:00-07:00")
         if parsed.tzinfo is None:
-            raise ValueError(f"“{value}” has no UTC offset; write it like 2021-07-24T16:00:00+00:00")
+            workshop = Workshop.objects.filter(slug=(row or {}).get("workshop")).first()
+            if workshop is None:
+                raise ValueError(f"“{value}” has no UTC offset, and the row names no workshop whose zone it is in")
+            parsed = timezone.make_aware(parsed, workshop.tzinfo)
         return parsed
 
-    def render(self, value, obj=None, **kwargs):
-        return value.astimezone(UTC).isoformat() if value else ""
+
+class WorkshopTimesResource:
+    """Exports starts_at and ends_at in the row's workshop's zone, with the offset (the resource's queryset
+    selects the workshop)."""
+
+    def dehydrate_starts_at(self, obj):
+        return in_workshop_zone(obj.starts_at, obj.workshop)
+
+    def dehydrate_ends_at(self, obj):
+        return in_workshop_zone(obj.ends_at, obj.workshop)
+
+
+def in_workshop_zone(value, workshop):
+    return timezone.localtime(value, workshop.tzinfo).isoformat() if value else ""
 
 
 class WorkshopRoomWidget(widgets.ForeignKeyWidget):
@@ -145,7 +165,7 @@ class SpeakerResource(ProgrammeResource):
         report_skipped = True
 
 
-class SessionResource(ProgrammeResource):
+class SessionResource(WorkshopTimesResource, ProgrammeResource):
     workshop = fields.Field("workshop", "workshop", widgets.ForeignKeyWidget(Workshop, field="slug"))
     room = fields.Field("room", "room", WorkshopRoomWidget())
     starts_at = fields.Field("starts_at", "starts_at", InstantWidget())

@@ -18,9 +18,10 @@ def management(prefix, total=0, initial=0):
     }
 
 
-def instant(prefix, value):
-    """The admin's split date and time widgets, in UTC (the server's zone)."""
-    return {f"{prefix}_0": value.strftime("%Y-%m-%d"), f"{prefix}_1": value.strftime("%H:%M:%S")}
+def instant(prefix, value, workshop):
+    """The admin's split date and time widgets, on the workshop's clock: the admin reads them in its zone."""
+    local = value.astimezone(workshop.tzinfo)
+    return {f"{prefix}_0": local.strftime("%Y-%m-%d"), f"{prefix}_1": local.strftime("%H:%M:%S")}
 
 
 def session_form(session, **changes):
@@ -29,8 +30,8 @@ def session_form(session, **changes):
         "title": session.title,
         "slug": session.slug,
         "kind": session.kind,
-        **(instant("starts_at", session.starts_at) if session.starts_at else {}),
-        **(instant("ends_at", session.ends_at) if session.ends_at else {}),
+        **(instant("starts_at", session.starts_at, session.workshop) if session.starts_at else {}),
+        **(instant("ends_at", session.ends_at, session.workshop) if session.ends_at else {}),
         "room": session.room_id or "",
         "abstract": session.abstract,
         "video_url": session.video_url,
@@ -49,8 +50,8 @@ def poster_form(poster, **changes):
         "slug": poster.slug,
         "abstract": poster.abstract,
         "room": poster.room_id or "",
-        **(instant("starts_at", poster.starts_at) if poster.starts_at else {"starts_at_0": "", "starts_at_1": ""}),
-        **(instant("ends_at", poster.ends_at) if poster.ends_at else {"ends_at_0": "", "ends_at_1": ""}),
+        **(instant("starts_at", poster.starts_at, poster.workshop) if poster.starts_at else {"starts_at_0": "", "starts_at_1": ""}),
+        **(instant("ends_at", poster.ends_at, poster.workshop) if poster.ends_at else {"ends_at_0": "", "ends_at_1": ""}),
         "spotlight": poster.spotlight_id or "",
         "seen_revision": str(poster.revision) if poster.pk else "",
     }

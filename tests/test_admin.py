@@ -9,7 +9,7 @@ from django.urls import reverse
 from posters.models import Poster
 from schedule.models import Room, Session, Speaker, Workshop
 
-from .admin_forms import session_form
+from .admin_forms import instant, session_form
 from .test_admin_organizers import export_csv, import_file
 
 MODELS = [Workshop, Room, Speaker, Session, Poster]
@@ -65,7 +65,7 @@ def test_the_admin_refuses_an_overlap_with_a_field_message(admin_client, seed):
     later = session.ends_at + timedelta(minutes=10)
     response = admin_client.post(
         admin_url(Session, "change", session.pk),
-        session_form(session, ends_at_1=later.strftime("%H:%M:%S")),
+        session_form(session, **instant("ends_at", later, session.workshop)),
     )
     assert response.status_code == 200
     assert "Overlaps “Adversarial Examples in Random Deep Networks”" in response.text
@@ -77,7 +77,7 @@ def test_the_admin_refuses_a_session_ending_before_it_starts(admin_client, seed)
     session = Session.objects.get(slug="opening-remarks")
     earlier = session.starts_at - timedelta(minutes=10)
     response = admin_client.post(
-        admin_url(Session, "change", session.pk), session_form(session, ends_at_1=earlier.strftime("%H:%M:%S"))
+        admin_url(Session, "change", session.pk), session_form(session, **instant("ends_at", earlier, session.workshop))
     )
     assert response.status_code == 200
     assert "A session must end after it starts." in response.text

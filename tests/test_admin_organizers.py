@@ -80,7 +80,7 @@ def test_an_organizer_creates_a_workshop_with_a_room_and_a_session_from_the_admi
     room = workshop.rooms.get()
     session = Session(workshop=workshop, room=room)
     start = datetime(2030, 12, 10, 17, 0, tzinfo=UTC)  # 09:00 in Vancouver
-    data = session_form(session, title="Keynote", slug="keynote", kind="invited_talk", **instant("starts_at", start), **instant("ends_at", start + timedelta(hours=1)))
+    data = session_form(session, title="Keynote", slug="keynote", kind="invited_talk", **instant("starts_at", start, workshop), **instant("ends_at", start + timedelta(hours=1), workshop))
     data |= management("session_speakers", total=1) | {"session_speakers-0-position": 0, "session_speakers-0-speaker": Speaker.objects.get(slug="peter-bartlett").pk}
     response = organizer_client.post(url(Session, "add"), data)
     assert response.status_code == 302, response.content
@@ -113,8 +113,8 @@ def test_a_person_still_on_the_programme_cannot_be_deleted(organizer_client, see
 @pytest.mark.parametrize(
     "change, field_message",
     [
-        (lambda s: instant("ends_at", s.starts_at - timedelta(minutes=5)), "A session must end after it starts."),
-        (lambda s: instant("starts_at", s.starts_at + timedelta(days=3)) | instant("ends_at", s.ends_at + timedelta(days=3)), "within the workshop&#x27;s dates"),
+        (lambda s: instant("ends_at", s.starts_at - timedelta(minutes=5), s.workshop), "A session must end after it starts."),
+        (lambda s: instant("starts_at", s.starts_at + timedelta(days=3), s.workshop) | instant("ends_at", s.ends_at + timedelta(days=3), s.workshop), "within the workshop&#x27;s dates"),
         (lambda s: {"video_url": "not a link"}, "Enter a valid URL."),
     ],
     ids=["end before start", "outside the workshop's dates", "invalid URL"],

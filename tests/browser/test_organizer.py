@@ -30,6 +30,8 @@ def test_an_organizer_changes_a_session_title_and_sees_it_on_the_public_timetabl
     expect(page.get_by_role("link", name="Sessions")).to_be_visible()
     page.goto(site + "/admin/schedule/session/?q=Opening")
     page.get_by_role("link", name="Opening Remarks").click()
+    expect(page.locator("#id_starts_at_1")).to_have_value("09:00:00")  # the workshop's clock, not UTC's 16:00
+    expect(page.locator(".field-starts_at")).to_contain_text("America/Los_Angeles (PDT)")
     page.fill("#id_title", "Welcome to OPPO 2021")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
