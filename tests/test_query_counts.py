@@ -50,6 +50,10 @@ PAGES = {
     "schedule xml": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.xml", 5),
     "schedule json": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.json", 5),
     "sitemap": (lambda w, s, p, who, room, word: "/sitemap.xml", 8),  # a count and a page per section
+    # the workshop, its organizers; sessions with rooms, their speakers; posters with rooms, their spots, authors
+    "printed programme": (lambda w, s, p, who, room, word: f"/{w.slug}/programme/?also=Asia/Tokyo", 7),
+    "a session's qr code": (lambda w, s, p, who, room, word: f"/{w.slug}/qr/session/{s.slug}.svg", 1),
+    "a poster's qr code": (lambda w, s, p, who, room, word: f"/{w.slug}/qr/poster/{p.slug}.svg", 1),
 }
 
 
