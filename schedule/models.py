@@ -95,6 +95,14 @@ class Workshop(Revised):
     )
     description = models.TextField(blank=True)
     website = WebURLField(blank=True)
+    print_second_timezone = models.CharField(
+        "second zone on the printed programme",
+        max_length=64,
+        blank=True,
+        validators=[validate_zone_name],
+        help_text="IANA name, for example Europe/Berlin: the printed programme shows each session's time in this "
+        "zone too. Leave empty for the workshop's zone alone.",
+    )
     organizers = models.ManyToManyField(
         Speaker, through="WorkshopOrganizer", blank=True, related_name="organized_workshops"
     )

@@ -52,6 +52,10 @@ PAGES = {
     # workshops; their sessions and posters; the people of sessions, posters and organizers
     "sitemap index": (lambda w, s, p, who, room, word: "/sitemap.xml", 6),
     "a workshop's sitemap": (lambda w, s, p, who, room, word: f"/sitemap-{w.slug}.xml", 6),
+    # the workshop, its organizers; sessions with rooms, their speakers; posters with rooms, their spots, authors
+    "printed programme": (lambda w, s, p, who, room, word: f"/{w.slug}/programme/?also=Asia/Tokyo", 7),
+    "a session's qr code": (lambda w, s, p, who, room, word: f"/{w.slug}/qr/session/{s.slug}.svg", 1),
+    "a poster's qr code": (lambda w, s, p, who, room, word: f"/{w.slug}/qr/poster/{p.slug}.svg", 1),
 }
 
 

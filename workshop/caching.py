@@ -141,6 +141,8 @@ PAGE_PARAMETERS = {
     "schedule-xml": (),
     "schedule-json": (),
     "session-ics": (),
+    "printed-programme": ("also",),
+    "qr-code": (),
     "sitemap": (),
     "sitemap-workshop": ("p",),
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import printed, views
 from .exports import views as export_views
 from .search.views import SearchView
 from .sitemaps import sitemap_index, workshop_sitemap
@@ -18,6 +18,8 @@ workshop_pages = [
     path("schedule.xml", export_views.FrabXmlView.as_view(), name="schedule-xml"),
     path("schedule.json", export_views.ScheduleJsonView.as_view(), name="schedule-json"),
     path("sessions/<slug:slug>.ics", export_views.SessionCalendarView.as_view(), name="session-ics"),
+    path("programme/", printed.PrintedProgrammeView.as_view(), name="printed-programme"),
+    path("qr/<str:kind>/<slug:slug>.svg", printed.qr_code, name="qr-code"),
 ]
 
 urlpatterns = [
