@@ -89,3 +89,62 @@ def remember_zone(response, viewer):
 def abbreviation(zone_name, on_day):
     """The zone's short name on that day at noon: PDT in July, PST in January."""
     return datetime.combine(on_day, time(12), tzinfo=zone(zone_name)).tzname()
+
+
+def place_name(zone_name):
+    """What a reader calls a zone: Europe/Berlin is Berlin, America/Argentina/Buenos_Aires is Buenos Aires."""
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A time range, or one instant (ends empty), as one zone's clock reads it."""
+
+    starts: str  # 09:00
+    ends: str
+    starts_iso: str  # 2021-07-24T09:00:00-07:00: the browser reads the instant, and the zone's day and clock
+    ends_iso: str
+    day: date  # the day it starts on there
+    abbreviation: str  # of the zone at the start: PDT, CEST, +0545
+    place: str
+
+
+def read_clock(starts_at, ends_at, zone_name):
+    # f-strings, not the date filter: rows repeat this by the dozen, and the filter's formatting costs ten times.
+    starts = starts_at.astimezone(zone(zone_name))
+    ends = ends_at.astimezone(zone(zone_name)) if ends_at else None
+    return Reading(
+        starts=f"{starts:%H:%M}",
+        ends=f"{ends:%H:%M}" if ends else "",
+        starts_iso=starts.isoformat(),
+        ends_iso=ends.isoformat() if ends else "",
+        day=starts.date(),
+        abbreviation=starts.tzname(),
+        place=place_name(zone_name),
+    )
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """The workshop's clock, always first; the reader's beside it wherever it reads otherwise."""
+
+    workshop: Reading
+    reader: Reading | None
+    reader_unknown: bool  # no zone of the reader's known here: the browser may fill the reader's clock in
+
+    @property
+    def reader_on_another_day(self):
+        return self.reader is not None and self.reader.day != self.workshop.day
+
+
+def both_clocks(starts_at, ends_at, workshop_zone, reader_zone=""):
+    """starts_at–ends_at (ends_at None: an instant) on the workshop's clock and on the reader's.
+
+    A reader's zone that reads the same as the workshop's (America/Vancouver beside America/Los_Angeles) adds
+    no second clock: it would only repeat the first."""
+    workshop = read_clock(starts_at, ends_at, workshop_zone)
+    if not is_zone_name(reader_zone) or reader_zone == workshop_zone:
+        return Clocks(workshop, None, reader_unknown=True)
+    reader = read_clock(starts_at, ends_at, reader_zone)
+    same = (reader.starts, reader.ends, reader.day) == (workshop.starts, workshop.ends, workshop.day)
+    return Clocks(workshop, None if same else reader, reader_unknown=False)

@@ -51,7 +51,7 @@ class TimetableView(WorkshopPageMixin, TemplateView):
         now = timezone.now()
         opens, closes = day_bounds(self.workshop.start_date, self.workshop.end_date, self.workshop.timezone)
         live = opens <= now < closes
-        days = timetable.arrange(sessions, self.zone.tzinfo, now=now, live=live)
+        days = timetable.arrange(sessions, self.workshop.tzinfo, now=now, live=live)  # the reader's clock comes second
         # While live, "now" and "next" move on with the clock: sessions start and end on the minute.
         live_minute = now.strftime("%Y%m%d%H%M") if live else ""
         return super().get_context_data(days=days, live=live, live_minute=live_minute, **kwargs)

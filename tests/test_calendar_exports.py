@@ -122,9 +122,9 @@ def test_agenda_page_shows_only_the_starred_items(client, seed):
     assert "Adversarial Examples" not in response.text
 
 
-def test_agenda_follows_the_chosen_zone(client, seed):
+def test_agenda_shows_the_chosen_zone_beside_the_workshops(client, seed):
     text = client.get("/oppo2021/agenda/", {"sessions": "opening-remarks", "tz": "Europe/Berlin"}).text
-    assert ">18:00</time>" in text
+    assert ">09:00</time>" in text and "18:00–18:05 in Berlin" in text
 
 
 def test_agenda_calendar_holds_the_starred_sessions(client, seed):

@@ -1,4 +1,4 @@
-"""The timetable: the day's programme in order, in the reader's zone, with gaps and live marks."""
+"""The timetable: the day's programme in order, on the workshop's clock and the reader's, with gaps and live marks."""
 
 from datetime import UTC, datetime
 
@@ -64,35 +64,39 @@ def test_times_show_in_the_workshops_zone_by_default(client, seed):
     assert ">09:00</time>" in text
 
 
-def test_a_chosen_zone_re_renders_the_times_and_is_remembered(client, seed):
+def test_a_chosen_zone_adds_its_clock_beside_the_workshops_and_is_remembered(client, seed):
     response = client.get("/oppo2021/", {"tz": "Europe/Berlin"})
-    assert "Times in <strong>CEST</strong> (Europe/Berlin)" in response.text
-    assert '<time datetime="2021-07-24T18:00:00+02:00">18:00</time>' in response.text
+    assert "Times in <strong>PDT</strong> (America/Los_Angeles)" in response.text
+    assert "beside them in <strong>CEST</strong> (Europe/Berlin)" in response.text
+    assert '<time datetime="2021-07-24T09:00:00-07:00">09:00</time>' in response.text
+    assert "18:00–18:05 in Berlin" in response.text
     assert response.cookies["tz"].value == "Europe/Berlin"
     again = client.get("/oppo2021/")
-    assert ">18:00</time>" in again.text
+    assert "18:00–18:05 in Berlin" in again.text
 
 
 def test_choosing_the_workshops_zone_forgets_the_remembered_one(client, seed):
     client.get("/oppo2021/", {"tz": "Europe/Berlin"})
     response = client.get("/oppo2021/", {"tz": "America/Los_Angeles"})
     assert response.cookies["tz"].value == ""
-    assert ">09:00</time>" in client.get("/oppo2021/").text
+    assert "in Berlin" not in client.get("/oppo2021/").text
 
 
-def test_a_zone_across_midnight_splits_the_programme_into_two_days(client, seed):
+def test_the_days_are_the_workshops_and_a_reader_past_midnight_is_told_the_day(client, seed):
     response = client.get("/oppo2021/", {"tz": "Asia/Tokyo"})
-    assert [str(day.date) for day in response.context["days"]] == ["2021-07-25"]
+    assert [str(day.date) for day in response.context["days"]] == ["2021-07-24"]
+    assert "01:00–01:05 Sun 25 Jul in Tokyo" in response.text
     response = client.get("/oppo2021/", {"tz": "Europe/London"})
-    assert [str(day.date) for day in response.context["days"]] == ["2021-07-24", "2021-07-25"]
-    assert "Sunday 25 July 2021" in response.text
+    assert [str(day.date) for day in response.context["days"]] == ["2021-07-24"]
+    assert "17:00–17:05 in London" in response.text  # Saturday in London too: no day named
+    assert "00:50–01:45 Sun 25 Jul in London" in response.text  # the 16:50 PDT talk
 
 
 @pytest.mark.parametrize("bad", ["Mars/Olympus_Mons", "<script>alert(1)</script>", "x" * 5000, "../../etc/passwd"])
 def test_an_unknown_zone_falls_back_to_the_workshops_with_a_notice(client, seed, bad):
     response = client.get("/oppo2021/", {"tz": bad})
     assert response.status_code == 200
-    assert ">09:00</time>" in response.text
+    assert ">09:00</time>" in response.text and "data-reader-clock" in response.text  # the browser's zone, if any
     assert "is not a timezone we know" in response.text
     assert "<script>alert(1)</script>" not in response.text
     assert "tz" not in response.cookies
@@ -119,7 +123,8 @@ def test_current_and_next_sessions_are_marked_while_the_workshop_is_live(client,
         "Distributional Generalization: A New Kind of Generalization (Extended Abstract)": "next",
     }
     assert "The workshop is on now." in response.text
-    assert 'class="badge badge--now">Now<' in response.text
+    assert 'class="badge badge--now">Now · ' in response.text
+    assert "45 min left" in response.text  # until 10:55 PDT
 
 
 def test_nothing_is_marked_when_the_workshop_is_not_on(client, seed):

@@ -15,6 +15,73 @@ function offerLocalZone() {
   });
 }
 
+// The reader's clock beside the workshop's, where the page left a slot for it ([data-reader-clock]: the server
+// did not know the reader's zone). The workshop's <time datetime> elements carry the instant, and in their
+// offset form (2021-07-24T09:00:00-07:00) the workshop's own day and clock to compare with.
+function placeName(zoneName) {
+  return zoneName.split("/").pop().replace(/_/g, " ");
+}
+
+function partsOf(format, instant) {
+  var parts = {};
+  format.formatToParts(instant).forEach(function (part) { parts[part.type] = part.value; });
+  return parts;
+}
+
+function fillReaderClocks() {
+  var slots = document.querySelectorAll("[data-reader-clock]");
+  if (!slots.length || !window.Intl || !Intl.DateTimeFormat) return;
+  var local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!local) return;
+  var format = new Intl.DateTimeFormat("en-GB", {
+    timeZone: local, hourCycle: "h23", hour: "2-digit", minute: "2-digit",
+    year: "numeric", month: "2-digit", day: "2-digit",
+  });
+  var dayName = new Intl.DateTimeFormat("en-GB", { timeZone: local, weekday: "short", day: "numeric", month: "short" });
+  function read(iso) {
+    var instant = new Date(iso);
+    var parts = partsOf(format, instant);
+    return { instant: instant, clock: parts.hour + ":" + parts.minute, day: parts.year + "-" + parts.month + "-" + parts.day };
+  }
+  var filled = false;
+  slots.forEach(function (slot) {
+    var times = slot.closest("[data-clocks]").querySelectorAll(".clock--workshop time[datetime]");
+    if (!times.length) return;
+    var startsIso = times[0].getAttribute("datetime");
+    var starts = read(startsIso);
+    var ends = times.length > 1 ? read(times[1].getAttribute("datetime")) : null;
+    var workshopDay = startsIso.slice(0, 10);
+    if (starts.clock === startsIso.slice(11, 16) && starts.day === workshopDay) return;  // the same clock
+    var named = partsOf(dayName, starts.instant);
+    slot.querySelector(".clock__text").textContent = starts.clock + (ends ? "–" + ends.clock : "") +
+      (starts.day !== workshopDay ? " " + named.weekday + " " + named.day + " " + named.month : "") +
+      " in " + placeName(local);
+    slot.hidden = false;
+    filled = true;
+  });
+  var note = document.querySelector("[data-reader-zone]");
+  if (note && filled) note.hidden = false;
+}
+
+// "Now · 12 min left": the server counts at the minute it rendered; the page may be read (or cached) longer.
+function countMinutesLeft() {
+  var marks = document.querySelectorAll("[data-minutes-left]");
+  if (!marks.length) return;
+  function update() {
+    var now = Date.now();
+    marks.forEach(function (mark) {
+      var left = Math.ceil((Date.parse(mark.getAttribute("data-ends")) - now) / 60000);
+      mark.textContent = left > 0 ? left + " min left" : "ended";
+    });
+  }
+  update();
+  // On the minute, as sessions end on the minute.
+  window.setTimeout(function () {
+    update();
+    window.setInterval(update, 60000);
+  }, 60000 - (Date.now() % 60000));
+}
+
 function renderMath() {
   if (typeof window.renderMathInElement !== "function") return;
   document.querySelectorAll(".math").forEach(function (element) {
@@ -32,5 +99,7 @@ function renderMath() {
 
 document.addEventListener("DOMContentLoaded", function () {
   offerLocalZone();
+  fillReaderClocks();
+  countMinutesLeft();
   renderMath();
 });

@@ -83,7 +83,13 @@ def open_context_page(browser, request, **options):
 
 
 def first_entry_time(page):
-    return page.locator("ol.timetable > li.entry").first.locator(".entry__when")
+    """The first session's time on the workshop's clock."""
+    return page.locator("ol.timetable > li.entry").first.locator(".entry__when .clock--workshop")
+
+
+def first_entry_readers_time(page):
+    """The first session's time on the reader's clock, beside the workshop's."""
+    return page.locator("ol.timetable > li.entry").first.locator(".entry__when .clock--reader")
 
 
 # 1 ------------------------------------------------------------------------------------------------------------
@@ -100,7 +106,7 @@ def test_timetable_lists_the_seventeen_sessions_in_order_with_times_kinds_and_sp
         """rows => rows.map(row => ({
             classes: [...row.classList],
             id: row.id,
-            when: row.querySelector('.entry__when').innerText.trim(),
+            when: row.querySelector('.entry__when .clock--workshop').innerText.trim(),
             badge: row.querySelector('.badge')?.innerText.trim() ?? null,
             title: row.querySelector('.entry__title a')?.getAttribute('href') ?? null,
             people: [...row.querySelectorAll('.people a')].map(a => a.getAttribute('href')),
@@ -109,7 +115,7 @@ def test_timetable_lists_the_seventeen_sessions_in_order_with_times_kinds_and_sp
     )
     for position, (row, (when, kind, slug, speakers)) in enumerate(zip(rendered, PROGRAMME, strict=True)):
         where = f"row {position} ({when})"
-        assert row["when"] == when, where
+        assert row["when"] == f"{when} PDT", where
         if kind == "gap":
             assert "gap" in row["classes"] and "entry" not in row["classes"], where
             assert row["badge"] is None and row["title"] is None, where
@@ -137,26 +143,29 @@ def test_choosing_berlin_in_the_zone_picker_shows_cest_times_and_is_remembered(p
     from playwright.sync_api import expect
 
     visit(page, site, TIMETABLE)
-    expect(first_entry_time(page)).to_have_text("09:00–09:05")
+    expect(first_entry_time(page)).to_have_text("09:00–09:05 PDT")
     expect(page.locator(".zone-picker__current strong")).to_have_text("PDT")
 
     picker = page.locator("form.zone-picker")
     picker.get_by_label("Show times in").select_option("Europe/Berlin")
     with page.expect_navigation():
         picker.get_by_role("button", name="Show", exact=True).click()
-    expect(first_entry_time(page)).to_have_text("18:00–18:05")
+    # The workshop's clock stays first; Berlin's stands beside it.
+    expect(first_entry_time(page)).to_have_text("09:00–09:05 PDT")
+    expect(first_entry_readers_time(page)).to_have_text("· 18:00–18:05 in Berlin")
     expect(page.locator(".zone-picker__current")).to_contain_text("CEST")
     expect(page.locator(".zone-picker__current")).to_contain_text("Europe/Berlin")
     expect(page.get_by_label("Show times in")).to_have_value("Europe/Berlin")
-    # Saturday evening to Sunday night in Berlin: two days.
-    expect(page.locator("section.day h2")).to_have_text(["Saturday 24 July 2021", "Sunday 25 July 2021"])
+    # Saturday evening to Sunday night in Berlin: the days are the workshop's, and Berlin's Sunday is named.
+    expect(page.locator("section.day h2")).to_have_text(["Saturday 24 July 2021"])
+    expect(page.locator("li#closing-remarks .clock--reader")).to_have_text("· 03:15–03:20 Sun 25 Jul in Berlin")
 
     page.reload()
-    expect(first_entry_time(page)).to_have_text("18:00–18:05")
+    expect(first_entry_readers_time(page)).to_have_text("· 18:00–18:05 in Berlin")
     # Without ?tz= the choice still holds: it is the cookie that remembers it.
     visit(page, site, TIMETABLE)
-    expect(first_entry_time(page)).to_have_text("18:00–18:05")
-    expect(page.locator(".zone-picker__current strong")).to_have_text("CEST")
+    expect(first_entry_readers_time(page)).to_have_text("· 18:00–18:05 in Berlin")
+    expect(page.locator(".zone-picker__current strong")).to_have_text(["PDT", "CEST"])
     assert page.console_errors == []
 
 
@@ -170,9 +179,10 @@ def test_my_local_time_button_shows_a_tokyo_browser_its_own_time_and_needs_javas
     expect(button).to_have_text("My local time (Asia/Tokyo)")
     with tokyo.expect_navigation():
         button.click()
-    expect(first_entry_time(tokyo)).to_have_text("01:00–01:05")
-    expect(tokyo.locator("section.day h2")).to_have_text(["Sunday 25 July 2021"])
-    expect(tokyo.locator(".zone-picker__current strong")).to_have_text("JST")
+    expect(first_entry_time(tokyo)).to_have_text("09:00–09:05 PDT")
+    expect(first_entry_readers_time(tokyo)).to_have_text("· 01:00–01:05 Sun 25 Jul in Tokyo")
+    expect(tokyo.locator("section.day h2")).to_have_text(["Saturday 24 July 2021"])
+    expect(tokyo.locator(".zone-picker__current strong")).to_have_text(["PDT", "JST"])
     assert tokyo.console_errors == []
 
     no_script = open_context_page(browser, request, timezone_id="Asia/Tokyo", java_script_enabled=False)

@@ -7,7 +7,7 @@ from django import template
 from django.utils.text import normalize_newlines
 
 from schedule.links import http_url
-from schedule.timezones import offered_zone_names
+from schedule.timezones import abbreviation, both_clocks, offered_zone_names
 from workshop.search.excerpts import MARK_END, MARK_START
 
 register = template.Library()
@@ -69,6 +69,19 @@ def iso(value):
 def clock(value):
     """An instant's time of day in the page's zone: 09:00."""
     return f"{value:%H:%M}"
+
+
+@register.simple_tag
+def clocks(starts_at, ends_at, workshop_zone, reader_zone=""):
+    """A time range (ends_at None: an instant) on the workshop's clock and the reader's beside it, as data
+    (schedule.timezones.Clocks) for includes/_time_range.html; whatever zone the page has activated."""
+    return both_clocks(starts_at, ends_at, workshop_zone, reader_zone)
+
+
+@register.filter
+def abbreviation_on(zone_name, day):
+    """The zone's short name on that day: America/Los_Angeles|abbreviation_on:workshop.start_date is PDT."""
+    return abbreviation(zone_name, day)
 
 
 @register.filter
