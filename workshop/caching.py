@@ -141,6 +141,8 @@ PAGE_PARAMETERS = {
     "schedule-xml": (),
     "schedule-json": (),
     "session-ics": (),
+    "changes": (),  # in the workshop's zone, whatever the reader's
+    "changes-feed": (),
     "sitemap": (),
     "sitemap-workshop": ("p",),
 }

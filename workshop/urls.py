@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .changes.feed import ChangeFeed
+from .changes.views import ChangeLogView
 from .exports import views as export_views
 from .search.views import SearchView
 from .sitemaps import sitemap_index, workshop_sitemap
@@ -18,6 +20,8 @@ workshop_pages = [
     path("schedule.xml", export_views.FrabXmlView.as_view(), name="schedule-xml"),
     path("schedule.json", export_views.ScheduleJsonView.as_view(), name="schedule-json"),
     path("sessions/<slug:slug>.ics", export_views.SessionCalendarView.as_view(), name="session-ics"),
+    path("changes/", ChangeLogView.as_view(), name="changes"),
+    path("changes.atom", ChangeFeed(), name="changes-feed"),
 ]
 
 urlpatterns = [
