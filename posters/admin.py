@@ -2,7 +2,9 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from schedule.admin import ConflictWarningsMixin, OrderedPeopleInline, SpreadsheetAdmin, WorkshopTimesAdmin
+from schedule.admin import (
+    ConflictWarningsMixin, MinorEditAdmin, OrderedPeopleInline, SpreadsheetAdmin, WorkshopTimesAdmin,
+)
 
 from . import rules
 from .models import Poster, PosterAuthor, PosterSpot
@@ -20,7 +22,7 @@ class PosterSpotInline(admin.TabularInline):
 
 
 @admin.register(Poster)
-class PosterAdmin(WorkshopTimesAdmin, ConflictWarningsMixin, SpreadsheetAdmin):
+class PosterAdmin(MinorEditAdmin, WorkshopTimesAdmin, ConflictWarningsMixin, SpreadsheetAdmin):
     resource_classes = [PosterResource]
     list_display = [
         "title", "room", "spot_labels", "author_names", "spotlight_link", "starts", "ends", "conflicts", "workshop",

@@ -13,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import update_change_reason
 
 from . import rules
 from .merging import merge_people
@@ -55,6 +56,34 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         else:
             listed = " · ".join(person.name for person in people) or "nobody"
             self.message_user(request, f"{name.capitalize()} put back as they were: {listed}.", messages.INFO)
+
+
+MINOR_EDIT = "minor"  # the history_change_reason of a save kept off the public change log (workshop/changes)
+
+
+class MinorEditForm(RevisionCheckedForm):
+    minor_edit = forms.BooleanField(
+        label="Minor edit (keep off the public change log)",
+        required=False,
+        help_text="A typo or a link tidied: attendees need not be told.",
+    )
+
+
+class MinorEditAdmin:
+    """A session's or a poster's change form can mark its save minor: the history rows it writes, the row's own
+    and its speakers', authors' or spots', carry MINOR_EDIT as their change reason."""
+
+    form = MinorEditForm
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not form.cleaned_data.get("minor_edit"):
+            return
+        for formset in formsets:
+            changed = [obj for obj, _ in formset.changed_objects]
+            for obj in [*formset.new_objects, *changed, *formset.deleted_objects]:
+                update_change_reason(obj, MINOR_EDIT)
+        update_change_reason(form.instance, MINOR_EDIT)
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin, ProgrammeAdmin):
@@ -302,7 +331,7 @@ class DayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(WorkshopTimesAdmin, ConflictWarningsMixin, SpreadsheetAdmin):
+class SessionAdmin(MinorEditAdmin, WorkshopTimesAdmin, ConflictWarningsMixin, SpreadsheetAdmin):
     resource_classes = [SessionResource]
     list_display = ["title", "kind", "starts", "ends", "room", "speaker_names", "conflicts", "workshop"]
     # No date_hierarchy: it cuts days in one zone for every workshop; DayFilter cuts each in its own.

@@ -174,8 +174,8 @@ def test_sitemap_lists_every_public_page(client, seed):
     response = client.get("/sitemap-oppo2021.xml")  # the seed's part of the sitemap index
     assert response.status_code == 200
     text = response.text
-    assert text.count("<url>") == 3 + 17 + 45 + 132
-    for path in ["/oppo2021/", "/oppo2021/speakers/", "/oppo2021/posters/", "/oppo2021/sessions/opening-remarks/",
+    assert text.count("<url>") == 4 + 17 + 45 + 132
+    for path in ["/oppo2021/", "/oppo2021/speakers/", "/oppo2021/posters/", "/oppo2021/changes/", "/oppo2021/sessions/opening-remarks/",
                  "/oppo2021/posters/a-universal-law-of-robustness-via-isoperimetry/", "/oppo2021/speakers/peter-bartlett/"]:
         assert f"<loc>http://testserver{path}</loc>" in text
 

@@ -124,7 +124,7 @@ def test_the_sitemap_index_lists_one_sitemap_per_workshop(client, seed, make_wor
     assert index == ["/sitemap-oppo2021.xml", "/sitemap-second-workshop.xml"]
     second = sitemap_locations(client.get("/sitemap-second-workshop.xml").text)
     assert second == ["/second-workshop/", "/second-workshop/speakers/", "/second-workshop/posters/",
-                      "/second-workshop/sessions/keynote/"]
+                      "/second-workshop/changes/", "/second-workshop/sessions/keynote/"]
     seed_pages = sitemap_locations(client.get("/sitemap-oppo2021.xml").text)
     assert seed_pages and all(path.startswith("/oppo2021/") for path in seed_pages)
     assert client.get("/sitemap-no-such-workshop.xml").status_code == 404

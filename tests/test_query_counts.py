@@ -1,12 +1,18 @@
 """Every public page makes the same number of SQL queries on the seed and on a workshop ten times larger."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django.utils.http import int_to_base36
 
-from posters.models import Poster
-from schedule.models import Session
+from posters.models import Poster, PosterSpot
+from schedule.models import Session, SessionSpeaker, Speaker
 
 SCALES = [1, 10]
+ONE_HOUR = timedelta(hours=1)
+MARKED_PAGES = {"timetable", "timetable in another zone", "session", "poster"}
+CHANGE_PAGES = MARKED_PAGES | {"change log", "change feed"}
 
 
 @pytest.fixture(params=SCALES, ids=["seed", "ten-times-the-seed"])
@@ -25,16 +31,20 @@ def programme(request, seed, make_large_workshop):
 
 PAGES = {
     # page: (url maker, queries)
-    # the workshop and whether it has posters, its sessions with rooms, their speakers, its organizers
-    "timetable": (lambda w, s, p, who, room, word: f"/{w.slug}/", 4),
-    "timetable in another zone": (lambda w, s, p, who, room, word: f"/{w.slug}/?tz=Asia/Tokyo", 4),
-    "session": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}/", 6),
+    # the workshop and whether it has posters, its sessions with rooms, their speakers, its organizers; the
+    # changes of the last day to mark: sessions', speakers'
+    "timetable": (lambda w, s, p, who, room, word: f"/{w.slug}/", 6),
+    "timetable in another zone": (lambda w, s, p, who, room, word: f"/{w.slug}/?tz=Asia/Tokyo", 6),
+    "session": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}/", 8),
     # the workshop; sessions and posters per person, organizers, then everyone by key
     "speakers": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/", 5),
     "speaker": (lambda w, s, p, who, room, word: f"/{w.slug}/speakers/{who}/", 8),
     "posters": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/", 6),  # places for maps, then the page
     "posters, a later page": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/?page=2", 6),
-    "poster": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/{p.slug}/", 6),
+    "poster": (lambda w, s, p, who, room, word: f"/{w.slug}/posters/{p.slug}/", 8),  # and its recent changes: its own, its spots'
+    # the workshop; the history of sessions, their speakers, posters, their spots, their authors
+    "change log": (lambda w, s, p, who, room, word: f"/{w.slug}/changes/", 6),
+    "change feed": (lambda w, s, p, who, room, word: f"/{w.slug}/changes.atom", 6),
     # workshop, people (for the form and for matching names) and rooms; the sessions found and their speakers;
     # the posters found, then a page of them with authors and spots
     "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 9),
@@ -59,13 +69,39 @@ PAGES = {
 }
 
 
+def change_everything(workshop, session, poster):
+    """A change of each kind the change log and the marks read: a session moved, retitled and given a speaker, a
+    poster retitled and moved to another spot, each recorded against an earlier row, as after a load."""
+    a_week_ago = timezone.now() - timedelta(days=7)
+    workshop.history.update(history_date=a_week_ago)  # published then: what follows is not its first publication
+    for model, rows in [(Session, [session]), (Poster, [poster]), (PosterSpot, list(poster.spots.all()))]:
+        model.history.bulk_history_create(rows, update=True, default_date=a_week_ago)
+    session.title, session.starts_at, session.ends_at = "New title", session.starts_at + ONE_HOUR, session.ends_at + ONE_HOUR
+    session.save()
+    newcomer = Speaker.objects.create(name="Newcomer", slug=f"{workshop.slug}-newcomer")
+    SessionSpeaker.objects.create(session=session, speaker=newcomer, position=9)
+    poster.title = "Retitled"
+    poster.save()
+    spot = poster.spots.first()
+    spot.label = "Z99"
+    spot.save()
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, programme, page):
     url_for, queries = PAGES[page]
+    workshop, session, poster = programme[:3]
+    if page in CHANGE_PAGES:  # the marks and the log are read fairly only where there are changes
+        change_everything(workshop, session, poster)
     url = url_for(*programme)
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200, url
+    if page in MARKED_PAGES:
+        assert b'class="change-mark"' in response.content, "counts are only fair with marks"
+    if page in CHANGE_PAGES - MARKED_PAGES:
+        said = response.content.decode()
+        assert all(kind in said for kind in ["Moved", "Retitled", "Speaker added", "Poster moved"]), said
     if page == "search text":
         assert response.context["sessions"] and response.context["posters"], "counts are only fair with results"
     if page == "search filters":

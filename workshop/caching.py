@@ -143,6 +143,8 @@ PAGE_PARAMETERS = {
     "session-ics": (),
     "printed-programme": ("also",),
     "qr-code": (),
+    "changes": (),  # in the workshop's zone, whatever the reader's
+    "changes-feed": (),
     "sitemap": (),
     "sitemap-workshop": ("p",),
 }

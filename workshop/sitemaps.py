@@ -16,7 +16,7 @@ from django.urls import reverse
 from posters.models import Poster, PosterAuthor
 from schedule.models import Session, SessionSpeaker, Workshop, WorkshopOrganizer
 
-WORKSHOP_PAGES = [("schedule:timetable", 1.0), ("speaker-list", 0.6), ("posters:poster-list", 0.8)]
+WORKSHOP_PAGES = [("schedule:timetable", 1.0), ("speaker-list", 0.6), ("posters:poster-list", 0.8), ("changes", 0.3)]
 SESSION_PRIORITY, POSTER_PRIORITY, PERSON_PRIORITY = 0.7, 0.5, 0.4
 
 

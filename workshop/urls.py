@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import printed, views
+from .changes.feed import ChangeFeed
+from .changes.views import ChangeLogView
 from .exports import views as export_views
 from .search.views import SearchView
 from .sitemaps import sitemap_index, workshop_sitemap
@@ -20,6 +22,8 @@ workshop_pages = [
     path("sessions/<slug:slug>.ics", export_views.SessionCalendarView.as_view(), name="session-ics"),
     path("programme/", printed.PrintedProgrammeView.as_view(), name="printed-programme"),
     path("qr/<str:kind>/<slug:slug>.svg", printed.qr_code, name="qr-code"),
+    path("changes/", ChangeLogView.as_view(), name="changes"),
+    path("changes.atom", ChangeFeed(), name="changes-feed"),
 ]
 
 urlpatterns = [
