@@ -2,6 +2,7 @@
 and detail pages. The rules of what is listed are in workshop/changes/log.py's docstring."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -218,6 +219,18 @@ def test_the_timetable_and_the_session_page_mark_a_session_moved_within_a_day(cl
         assert marks[0].text_content().startswith("Moved ")
         assert marks[0].get("href").startswith("/oppo2021/changes/#session-")
     assert not lxml.html.fromstring(client.get("/oppo2021/sessions/opening-remarks/").content).xpath(MARKS)
+
+
+def test_a_mark_reads_the_workshops_clock_whatever_zone_the_reader_chose(client, closing):
+    closing.starts_at -= timedelta(hours=1)
+    closing.ends_at -= timedelta(hours=1)
+    closing.save()
+    moved_at = closing.history.latest().history_date.astimezone(ZoneInfo("America/Los_Angeles"))
+    page = lxml.html.fromstring(client.get("/oppo2021/", {"tz": "Asia/Tokyo"}).content)
+    (mark,) = page.xpath(MARKS)
+    assert mark.text_content().endswith(f"{moved_at:%a %H:%M} PDT") or mark.text_content().endswith(
+        f"{moved_at:%a %H:%M} PST"
+    )
 
 
 def test_a_session_moved_two_days_ago_is_listed_but_no_longer_marked(client, closing):
