@@ -143,6 +143,10 @@ PAGE_PARAMETERS = {
     "session-ics": (),
     "sitemap": (),
     "sitemap-workshop": ("p",),
+    "manifest": (),
+    "offline-list": (),
+    "search-index": (),
+    "service-worker": (),
 }
 
 

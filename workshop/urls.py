@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import offline, views
 from .exports import views as export_views
 from .search.views import SearchView
 from .sitemaps import sitemap_index, workshop_sitemap
@@ -18,6 +18,9 @@ workshop_pages = [
     path("schedule.xml", export_views.FrabXmlView.as_view(), name="schedule-xml"),
     path("schedule.json", export_views.ScheduleJsonView.as_view(), name="schedule-json"),
     path("sessions/<slug:slug>.ics", export_views.SessionCalendarView.as_view(), name="session-ics"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline.json", offline.offline_list, name="offline-list"),
+    path("search-index.json", offline.search_index, name="search-index"),
 ]
 
 urlpatterns = [
@@ -25,6 +28,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", workshop_sitemap, name="sitemap-workshop"),
     path("healthz", views.healthz, name="healthz"),
+    path("service-worker.js", offline.service_worker, name="service-worker"),
     path("", views.WorkshopListView.as_view(), name="workshop-list"),
     path("<slug:workshop>/", include(workshop_pages)),
 ]
