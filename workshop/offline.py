@@ -15,6 +15,7 @@ SQLite search does (workshop/search/filters.py): every word in the title, the ab
 import math
 
 from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
@@ -56,6 +57,14 @@ ASSETS = [
 ]
 
 
+class ScriptSafeEncoder(DjangoJSONEncoder):
+    """JSON with <, > and & written as escapes, as Django's json_script writes them: a title such as
+    "</script><script>…" stays text wherever the JSON ends up, even read as HTML by a careless client."""
+
+    def encode(self, o):
+        return super().encode(o).translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
+
+
 def static_assets():
     return [static(name) for name in ASSETS]
 
@@ -83,6 +92,7 @@ def manifest(request, workshop):
             "theme_color": "#1d4ed8",  # --accent in site.css
             "icons": [{"src": static(ICON), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
         },
+        encoder=ScriptSafeEncoder,
         content_type="application/manifest+json",
     )
 
@@ -100,7 +110,8 @@ def offline_list(request, workshop):
         first = reverse(name, args=[workshop])
         pages += [f"{first}?page={number}" for number in range(2, math.ceil(count / per_page) + 1)]
     pages += [reverse(name, args=[workshop]) for name in ("search", "agenda", "search-index", "manifest")]
-    return JsonResponse({"version": programme_version(), "pages": pages, "assets": static_assets()})
+    return JsonResponse({"version": programme_version(), "pages": pages, "assets": static_assets()},
+                        encoder=ScriptSafeEncoder)
 
 
 def search_index(request, workshop):
@@ -142,7 +153,7 @@ def search_index(request, workshop):
         "max_words": MAX_WORDS,
         "sessions": sessions,
         "posters": posters,
-    })
+    }, encoder=ScriptSafeEncoder)
 
 
 @never_cache
