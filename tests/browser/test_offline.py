@@ -40,8 +40,10 @@ def found_on_the_server(query):
                   [poster.title for poster in response.context["posters"]])
 
 
-def test_the_workshop_works_without_a_network_once_visited(page, site):
+def test_the_workshop_works_without_a_network_once_visited(worker_page, site):
     from playwright.sync_api import expect
+
+    page = worker_page
 
     page.goto(site + WORKSHOP)
     stored = keep_copy(page)
@@ -66,8 +68,10 @@ def test_the_workshop_works_without_a_network_once_visited(page, site):
     assert page.console_errors == []
 
 
-def test_a_search_offline_finds_what_the_server_finds(page, site):
+def test_a_search_offline_finds_what_the_server_finds(worker_page, site):
     from playwright.sync_api import expect
+
+    page = worker_page
 
     page.goto(site + WORKSHOP)
     assert keep_copy(page)["stored"] is True
@@ -84,8 +88,10 @@ def test_a_search_offline_finds_what_the_server_finds(page, site):
         expect(page.locator("main form [name=q]")).to_have_value(query)
 
 
-def test_my_agenda_offline_lists_the_items_starred_offline(page, site):
+def test_my_agenda_offline_lists_the_items_starred_offline(worker_page, site):
     from playwright.sync_api import expect
+
+    page = worker_page
 
     page.goto(site + WORKSHOP)
     assert keep_copy(page)["stored"] is True
@@ -98,8 +104,10 @@ def test_my_agenda_offline_lists_the_items_starred_offline(page, site):
     expect(page.locator("[data-agenda-empty]")).to_be_hidden()
 
 
-def test_a_session_moved_while_offline_shows_its_new_time_once_the_network_is_back(page, site):
+def test_a_session_moved_while_offline_shows_its_new_time_once_the_network_is_back(worker_page, site):
     from playwright.sync_api import expect
+
+    page = worker_page
 
     page.goto(site + WORKSHOP)
     assert keep_copy(page)["stored"] is True
