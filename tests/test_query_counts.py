@@ -60,6 +60,13 @@ PAGES = {
     "schedule xml": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.xml", 5),
     "schedule json": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.json", 5),
     # workshops; their sessions and posters; the people of sessions, posters and organizers
+    # offline at the venue (workshop/offline.py): the manifest reads the workshop
+    "web app manifest": (lambda w, s, p, who, room, word: f"/{w.slug}/manifest.webmanifest", 1),
+    # the programme version; the workshop, its sessions, posters, and the people of each and its organizers
+    "offline list": (lambda w, s, p, who, room, word: f"/{w.slug}/offline.json", 7),
+    # the workshop; sessions with rooms, their speakers; posters with rooms, their spots, their authors
+    "search index": (lambda w, s, p, who, room, word: f"/{w.slug}/search-index.json", 6),
+    "service worker": (lambda w, s, p, who, room, word: "/service-worker.js", 0),
     "sitemap index": (lambda w, s, p, who, room, word: "/sitemap.xml", 6),
     "a workshop's sitemap": (lambda w, s, p, who, room, word: f"/sitemap-{w.slug}.xml", 6),
     # the workshop, its organizers; sessions with rooms, their speakers; posters with rooms, their spots, authors

@@ -147,6 +147,10 @@ PAGE_PARAMETERS = {
     "changes-feed": (),
     "sitemap": (),
     "sitemap-workshop": ("p",),
+    "manifest": (),
+    "offline-list": (),
+    "search-index": (),
+    "service-worker": (),
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import printed, views
+from . import offline, printed, views
 from .changes.feed import ChangeFeed
 from .changes.views import ChangeLogView
 from .exports import views as export_views
@@ -24,6 +24,9 @@ workshop_pages = [
     path("qr/<str:kind>/<slug:slug>.svg", printed.qr_code, name="qr-code"),
     path("changes/", ChangeLogView.as_view(), name="changes"),
     path("changes.atom", ChangeFeed(), name="changes-feed"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline.json", offline.offline_list, name="offline-list"),
+    path("search-index.json", offline.search_index, name="search-index"),
 ]
 
 urlpatterns = [
@@ -31,6 +34,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", workshop_sitemap, name="sitemap-workshop"),
     path("healthz", views.healthz, name="healthz"),
+    path("service-worker.js", offline.service_worker, name="service-worker"),
     path("", views.WorkshopListView.as_view(), name="workshop-list"),
     path("<slug:workshop>/", include(workshop_pages)),
 ]

@@ -13,6 +13,9 @@ Fixtures:
                ``page.external_requests`` requests to any host but the live server's (none of it fails a test
                by itself: assert on the lists; the browser's own /favicon.ico probe is left out of them)
   phone_page   the same with a 390x844 touch viewport that honours <meta name="viewport">
+  worker_page  the same as page with service workers allowed; every other page blocks them: the worker that keeps
+               the offline copy (static/js/service-worker.js) fetches the whole workshop in the background, and a
+               request still being served when the test's tables are emptied makes the flush fail
   site         the live server's URL, with the OPPO 2021 seed programme loaded
   axe          ``axe(page)`` runs axe-core on the page and returns its serious and critical violations
 """
@@ -107,7 +110,7 @@ def browser(_browser_requirements):
 
 
 def _open_page(browser, request, **context_options):
-    context = browser.new_context(**context_options)
+    context = browser.new_context(**{"service_workers": "block", **context_options})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.console_errors = []
@@ -152,6 +155,11 @@ def page(browser, request):
 @pytest.fixture
 def phone_page(browser, request):
     return _open_page(browser, request, **PHONE)
+
+
+@pytest.fixture
+def worker_page(browser, request):
+    return _open_page(browser, request, service_workers="allow", **DESKTOP)
 
 
 @pytest.fixture
