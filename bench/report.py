@@ -159,6 +159,13 @@ def targets(results):
                      "searches in turn (below)",
                      f"{varied.p95_ms:.0f} ms ({varied.rps:.0f} req/s, {varied.errors} errors)",
                      varied.p95_ms < plan.SEARCH_P95_QUEUED_TARGET_MS and varied.errors == 0))
+    if "loading" in results:
+        loaded = results["loading"]
+        rows.append((f"a NeurIPS-sized programme loads with `load_workshop` (validated, all or nothing) in "
+                     f"< {plan.LOAD_TARGET_SECONDS} s",
+                     f"{loaded['seconds']:.1f} s ({loaded['objects']:,} objects, "
+                     f"{loaded['objects'] / loaded['seconds']:,.0f} per second)",
+                     loaded["seconds"] < plan.LOAD_TARGET_SECONDS))
     load = results["load"]
     rows.append((f"mixed load, {plan.LOAD_CONNECTIONS} connections, {plan.LOAD_SECONDS} s, cache on: zero errors",
                  f"{load.errors} errors in {load.requests} requests ({load.socket_error_count} socket, "
@@ -199,6 +206,17 @@ def table(header, rows):
 
 def yes(flag):
     return "**met**" if flag else "**missed**"
+
+
+def loading_line(results):
+    if "loading" not in results:
+        return "- Loading: not measured in this run."
+    loaded = results["loading"]
+    return (f"- Loading (bench/loading.py): the programme of `{loaded['source']}` dumped as `dumpdata` of its models writes it "
+            f"(natural keys; {loaded['objects']:,} objects, {loaded['megabytes']:.1f} MB), then `load_workshop` of "
+            f"that file into a fresh, migrated database `{plan.LOAD_DATABASE}` (dropped afterwards): "
+            f"{loaded['seconds']:.1f} s wall, {loaded['cpu_seconds']:.1f} s of the command's CPU, load average "
+            f"{loaded['loadavg_before'][0]:.2f} as it began. It said: “{loaded['output']}”")
 
 
 def floor_line(results):
@@ -300,6 +318,7 @@ def write(results, path):
         "running site has them) and `collectstatic`."
         + (" PostgreSQL was down when the run began and was started first." if results.get("postgres_was_started")
            else ""),
+        loading_line(results),
         "- gunicorn with the project's `gunicorn.conf.py` (via `bench/gunicorn_bench.py`: access log and control "
         "socket off), 2 sync workers, `max_requests` "
         f"{os.environ.get('GUNICORN_MAX_REQUESTS', '20000 (+ jitter up to 2000)')} (each recycle empties that "
