@@ -8,6 +8,12 @@ DATABASE = "bench_programme"
 SEED_FIXTURE = "fixtures/oppo2021.json"
 DEMO_ARGS = ["--workshops", "60", "--posters", "5000", "--people", "10000", "--prefix", "demo"]
 
+# The loading step (bench/loading.py): the benchmark's programme dumped as a fixture and loaded with load_workshop
+# into a database of its own; alone, from a source database of its own.
+LOAD_DATABASE = "bench_programme_loaded"
+LOAD_SOURCE_DATABASE = "bench_programme_load_source"
+LOAD_TARGET_SECONDS = 60  # a NeurIPS-sized programme (about 44,000 objects), validated, all or nothing
+
 SEED = "oppo2021"  # 17 sessions, 45 posters, 132 people
 DEMO = "demo-1"  # one workshop of the NeurIPS-sized demo: 20 sessions, ~84 posters, in a database of 60 such
 

@@ -89,6 +89,15 @@ def recreate_database(name):
         connection.close()
 
 
+def drop_database(name):
+    connection = _admin()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        connection.close()
+
+
 def analyze(name):
     """VACUUM ANALYZE the database: a site that has run for a while has its planner statistics, while a
     database filled a moment ago has them only once autovacuum gets round to it, maybe halfway through the

@@ -1,6 +1,7 @@
 """The benchmark behind `make bench` (bench/run): production mode (gunicorn, PostgreSQL, whitenoise) on loopback.
 
 1. a fresh PostgreSQL database with the seed and the NeurIPS-sized demo, static files collected
+1b. that programme dumped as a fixture and loaded with load_workshop into another fresh database (bench/loading.py)
 2. gunicorn with the page cache off: every page with wrk, next to a static file of the timetable's size
 3. a second gunicorn with the cache on (locmem), warmed: the same pages; then attempts to get past the page cache
    (plan.BYPASS_PATHS) while a cached page and /healthz are measured
@@ -22,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import app
+import loading
 import plan
 import postgres
 import probe
@@ -186,6 +188,10 @@ def main():
         env, twin, twin_file = prepare_database()
         results["twin"] = twin
         results["prepare_seconds"] = time.time() - started
+
+        step("1b. loading: the programme dumped as a fixture, load_workshop into a fresh database")
+        results["loading"] = loading.measure(plan.DATABASE)
+
         print("  per-request cost inside Django, uncached then cached", flush=True)
         paths = [twin, *(page.path for page in plan.MEASURED)]
         results["costs"] = {

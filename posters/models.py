@@ -6,7 +6,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schedule.models import (
-    Listed, NaturalKeyManager, OrderedPerson, Room, Session, Speaker, Workshop, in_list_order, listed_people,
+    LONG_TEXT_LENGTH, Listed, NaturalKeyManager, OrderedPerson, Room, Session, Speaker, Workshop, in_list_order,
+    listed_people, long_text_limit,
 )
 
 from . import rules
@@ -32,7 +33,7 @@ class Poster(Listed):
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="posters")
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=120)
-    abstract = models.TextField(blank=True)
+    abstract = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH, validators=long_text_limit())
     authors = models.ManyToManyField(Speaker, through="PosterAuthor", blank=True, related_name="posters")
     room = models.ForeignKey(Room, models.PROTECT, null=True, blank=True, related_name="posters")
     # The seed gives no poster times; empty means "up during the poster sessions", not an invented slot.

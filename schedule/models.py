@@ -1,6 +1,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +11,17 @@ from . import rules
 from .links import WebURLField
 from .search_documents import search_document
 from .timezones import validate_zone_name, zone
+
+
+# The most characters an abstract or a description may have: several times any real one (the seed's longest abstract
+# has 1,546), and a bound on what a file can make the database store and every page carry. Django enforces a
+# TextField's max_length only in forms (the admin's textarea), so the validator refuses longer text in full_clean(),
+# that is in load_workshop and the spreadsheet imports too.
+LONG_TEXT_LENGTH = 20_000
+
+
+def long_text_limit():
+    return [MaxLengthValidator(LONG_TEXT_LENGTH)]
 
 
 class NaturalKeyManager(models.Manager):
@@ -93,7 +105,7 @@ class Workshop(Revised):
     timezone = models.CharField(
         max_length=64, validators=[validate_zone_name], help_text="IANA name, for example America/Los_Angeles."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH, validators=long_text_limit())
     website = WebURLField(blank=True)
     print_second_timezone = models.CharField(
         "second zone on the printed programme",
@@ -229,7 +241,7 @@ class Session(Listed):
         Room, models.PROTECT, null=True, blank=True, related_name="sessions",
         help_text="Leave empty for the workshop's main track.",
     )
-    abstract = models.TextField(blank=True)
+    abstract = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH, validators=long_text_limit())
     video_url = WebURLField(blank=True, max_length=500)
     video_provider = models.CharField(
         max_length=100,

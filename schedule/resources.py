@@ -154,6 +154,21 @@ class ProgrammeResource(resources.ModelResource):
         for column, value in row.items():
             row[column] = unescape_formula(value)
 
+    def before_import(self, dataset, **kwargs):
+        """A sheet holds this resource's columns and no others. A column it does not know (an id, a password, a
+        user's flags) refuses the whole file, naming it, rather than being passed over in silence; no row is read.
+        What a row can write is fixed by the resource: its model's row, and the people, spots and ordered lists
+        that after_save_instance makes."""
+        known = {field.column_name for field in self.get_import_fields()}
+        unknown = [str(name) for name in dataset.headers or () if name not in (None, "") and name not in known]
+        if unknown:
+            del dataset[0 : len(dataset)]
+            raise ValueError(
+                f"Refused: unknown column(s) {', '.join(unknown)}. "
+                f"A {self.Meta.model._meta.verbose_name} sheet has only these: {', '.join(sorted(known))}."
+            )
+        super().before_import(dataset, **kwargs)
+
 
 class SpeakerResource(ProgrammeResource):
     class Meta:

@@ -1,22 +1,77 @@
 """Loads a programme all or nothing, through the same model rules the admin uses.
 
-Django's loaddata saves raw rows and skips validation. Here every object is checked with the model layer
-(fields, constraints, clean() and its cross-row rules) and every problem is reported; if there is any,
-the transaction is rolled back and the database is exactly as it was.
+Django's loaddata saves raw rows of any installed model and skips validation. Here a file may hold the programme's
+own models only (PROGRAMME_MODELS: a user, a group, a permission or a history row in a file refuses the whole file
+before anything touches the database), every object is checked with the model layer (fields, constraints, clean()
+and its cross-row rules) and every problem is reported; if there is any, the transaction is rolled back and the
+database is exactly as it was.
+
+Files come from submission systems and other people, so their size, their nesting and the length of their texts
+are bounded (read_items; the text limits are the models' own), each refusal in one line.
+
+A NeurIPS-sized programme (about 44,000 objects) loads in seconds where a row at a time took over an hour: the
+objects of one model are read, checked and written together, each model after those it refers to (the order of
+PROGRAMME_MODELS), with natural keys resolved from the file and from one query per model, the rows written by
+bulk_create and bulk_update and their history by simple-history's bulk helpers, and cached pages retired once, on
+commit. What each object gets checked with:
+- its fields (clean_fields()), in Python, before it is written;
+- its unique fields, compared in bulk with the file and the database; an object that clashes goes the plain way
+  (full checks, a save() of its own) for the model's own message;
+- its check constraints by the database itself, which holds them: a batch it refuses is checked and saved one
+  object at a time, which names the culprit (Django's validate_constraints() asks the database too, a query and a
+  savepoint per object);
+- the cross-row rules of clean() (overlaps, spots taken) once every row is in place: a query per session, and for
+  spots the rules module's bulk form of their rule, the rule itself then run where that finds a shared spot.
 """
 
 import json
+import os
+import stat
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from django.core.serializers.base import DeserializationError, deserialize_fk_value
-from django.core.serializers.python import Deserializer
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from posters.models import Poster, PosterSpot
+from posters.rules import spot_conflicts
+from schedule.models import Revised
+from schedule.revisions import new_revision
+
+from .caching import bump_version
 from .importers import frab
 from .importers.errors import LoadError
+
+# The models a programme file may hold, each after every model it refers to (the order they are loaded in).
+PROGRAMME_MODELS = (
+    "schedule.speaker",
+    "schedule.workshop",
+    "schedule.workshoporganizer",
+    "schedule.room",
+    "schedule.session",
+    "schedule.sessionspeaker",
+    "posters.poster",
+    "posters.posterspot",
+    "posters.posterauthor",
+)
+NOT_PROGRAMME = (
+    "not part of a programme: a programme file holds workshops, rooms, speakers, sessions, posters, poster spots "
+    "and their lists of people, and nothing else"
+)
+MB = 1024 * 1024
+# Lists and objects within each other: a fixture needs 4 levels, a c3voc schedule about 10, an XML schedule 6.
+MAX_DEPTH = 32
+# The command lists this many problems and counts the others.
+LISTED_PROBLEMS = 200
+# Longest key or message printed for a problem: a value quoted from a hostile file stays one readable line.
+PROBLEM_TEXT_LENGTH = 300
+BATCH = 1000  # rows per INSERT or UPDATE
+CHUNK = 500  # values per IN (...) when looking rows up
 
 
 @dataclass(frozen=True)
@@ -26,8 +81,22 @@ class Problem:
     field: str
     message: str
 
+    def __post_init__(self):
+        # One printable line each, however the file spells its values (line breaks, terminal escapes, megabytes).
+        for name in ("model", "key", "field", "message"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))
+
     def __str__(self):
         return f"{self.model} {self.key} {self.field}: {self.message}"
+
+
+def one_line(text, limit=PROBLEM_TEXT_LENGTH):
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
 @dataclass
@@ -49,34 +118,26 @@ class _Rollback(Exception):
     pass
 
 
-def read_items(path, warnings=None):
+# Reading a file
+
+
+def read_items(path, warnings=None, *, max_bytes=None):
     """The file's items in Django's fixture format, or a LoadError naming what is wrong with the file as a
     whole. Besides fixtures, reads the frab schedule XML and c3voc schedule JSON that pretalx, frab and
-    Indico-based tools export."""
+    Indico-based tools export. max_bytes: the largest file read (settings.PROGRAMME_FILE_MAX_BYTES)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file")
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a folder, not a file")
+    raw = read_file(path, settings.PROGRAMME_FILE_MAX_BYTES if max_bytes is None else max_bytes)
     try:
         if path.suffix.lower() == ".xml":
+            check_xml_depth(raw)
             return known_people_kept(frab.loadable_items(raw, kind="xml", warnings=warnings))
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise LoadError(f"{path}: not UTF-8 text")
-    except LoadError as error:
-        raise LoadError(f"{path}: {error}")
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise LoadError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
-    if isinstance(items, dict) and "schedule" in items:
-        try:
+        items = parse_json(raw.decode("utf-8"))
+        if isinstance(items, dict) and "schedule" in items:
             return known_people_kept(frab.loadable_items(raw, kind="json", warnings=warnings))
-        except LoadError as error:
-            raise LoadError(f"{path}: {error}")
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}: not UTF-8 text") from None
+    except LoadError as error:
+        raise LoadError(f"{path}: {error}") from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise LoadError(
             f"{path}: a fixture is a JSON list of objects, each with “model” and “fields” "
@@ -85,24 +146,139 @@ def read_items(path, warnings=None):
     return items
 
 
+FILE_KINDS = [
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+]
+
+
+def read_file(path, max_bytes):
+    """The bytes of a regular file of at most max_bytes. Anything else is refused before it is read: a named pipe
+    would wait for a writer, /dev/zero never ends, a larger file would be held in memory whole."""
+    try:
+        # O_NONBLOCK: opening a named pipe would otherwise wait for a writer. Nothing changes for a regular file.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise LoadError(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise LoadError(f"{path}: cannot be opened: {error.strerror}") from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise LoadError(f"{path}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in FILE_KINDS if test(info.st_mode)), "not a regular file")
+            raise LoadError(f"{path}: is {kind}, not a regular file: give the path of a programme file")
+        if info.st_size > max_bytes:
+            raise too_large(path, info.st_size, max_bytes)
+    except LoadError:
+        os.close(descriptor)
+        raise
+    with open(descriptor, "rb") as file:
+        raw = file.read(max_bytes + 1)
+    if len(raw) > max_bytes:  # it grew while being read
+        raise too_large(path, len(raw), max_bytes)
+    return raw
+
+
+def too_large(path, size, max_bytes):
+    return LoadError(
+        f"{path}: {size:,} bytes, more than the {max_bytes:,} bytes ({max_bytes / MB:.4g} MB) a programme file may "
+        "have (the limit: load_workshop --max-size MB, or DJANGO_PROGRAMME_FILE_MAX_MB)"
+    )
+
+
+def too_deep():
+    return LoadError(f"lists and objects are nested more than {MAX_DEPTH} levels deep, which no programme needs")
+
+
+def parse_json(text):
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LoadError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:
+        raise too_deep() from None  # deeper than Python's own limit (about 1,000)
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise LoadError(f"not valid JSON: {error}") from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise too_deep()
+    return data
+
+
+def nesting_depth(data):
+    """How deep lists and objects are nested in data, level by level (no recursion: any depth is safe to measure),
+    stopping once past MAX_DEPTH."""
+    depth, level = 0, [data] if isinstance(data, (dict, list)) else []
+    while level and depth <= MAX_DEPTH:
+        depth += 1
+        inner = []
+        for value in level:
+            inner += [child for child in (value.values() if isinstance(value, dict) else value)
+                      if isinstance(child, (dict, list))]
+        level = inner
+    return depth
+
+
+class _StopScanning(Exception):
+    pass
+
+
+def check_xml_depth(raw):
+    """A LoadError for elements nested more than MAX_DEPTH deep. Any other fault (not XML at all, entity
+    declarations) is left to the schedule reader, which names it."""
+    depth = 0
+
+    def start(name, attributes):
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise too_deep()
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    def entity(*args):
+        raise _StopScanning  # defusedxml refuses the file; entities are not expanded here either
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler, parser.EntityDeclHandler = start, end, entity
+    try:
+        parser.Parse(raw, True)
+    except (expat.ExpatError, _StopScanning):
+        pass
+
+
 def known_people_kept(items):
     """Schedule files name people but carry none of their details: people already here keep theirs."""
     from schedule.models import Speaker
 
-    slugs = [item["fields"].get("slug") for item in items if item.get("model") == "schedule.speaker"]
-    known = set(Speaker.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    slugs = sorted({item["fields"].get("slug") for item in items if item.get("model") == "schedule.speaker"})
+    known = set()
+    for start in range(0, len(slugs), CHUNK):
+        known.update(Speaker.objects.filter(slug__in=slugs[start : start + CHUNK]).values_list("slug", flat=True))
     return [
         item for item in items if not (item.get("model") == "schedule.speaker" and item["fields"].get("slug") in known)
     ]
 
 
+# Loading
+
+
 def load_items(items, *, source="", dry_run=False):
     report = Report(source=source, objects=len(items), dry_run=dry_run)
+    by_model, foreign = _screen(items, report)
+    if foreign:
+        # Nothing of a file that names other models is read into the database, not even to be rolled back.
+        return report
     try:
         with transaction.atomic():
-            saved = _save_all(items, report)
-            for obj in saved:
-                report.problems.extend(_validation_problems(obj))
+            _Load(report).run(by_model)
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -110,158 +286,559 @@ def load_items(items, *, source="", dry_run=False):
     return report
 
 
-def load_file(path, *, dry_run=False):
+def load_file(path, *, dry_run=False, max_bytes=None):
     warnings = []
-    report = load_items(read_items(path, warnings), source=str(path), dry_run=dry_run)
+    report = load_items(read_items(path, warnings, max_bytes=max_bytes), source=str(path), dry_run=dry_run)
     report.warnings = warnings
     return report
 
 
-def _save_all(items, report):
-    """Save items in whatever order their references allow; what never resolves is reported."""
-    pending = list(enumerate(items, start=1))
-    saved, refused = [], set()
-    while pending:
-        waiting = []
-        for number, item in pending:
+def programme_models():
+    return [apps.get_model(label) for label in PROGRAMME_MODELS]
+
+
+def _screen(items, report):
+    """{model: [(item number, item)]} of the programme's items; a problem for each other item. True as the
+    second value when the file names an installed model outside the programme."""
+    allowed = set(programme_models())
+    by_model, foreign, models_named = defaultdict(list), False, {}
+    for number, item in enumerate(items, start=1):
+        label = item.get("model") if isinstance(item, dict) else None
+        if label is None or not isinstance(item.get("fields"), dict):
+            report.problems.append(
+                Problem(str(label or "?"), _item_key(number, item), "*", "each item needs “model” and “fields”")
+            )
+            continue
+        key = label if isinstance(label, str) else repr(label)
+        if key not in models_named:
             try:
-                deserialized = _deserialize(item)
-            except ObjectDoesNotExist:
-                waiting.append((number, item))  # refers to something not saved yet
+                models_named[key] = apps.get_model(label)
+            except (LookupError, ValueError, TypeError, AttributeError):
+                models_named[key] = None
+        model = models_named[key]
+        if model is None:
+            report.problems.append(Problem(str(label), _item_key(number, item), "model", "unknown model"))
+            continue
+        if model not in allowed:
+            foreign = True
+            report.problems.append(Problem(str(label), _item_key(number, item), "model", NOT_PROGRAMME))
+            continue
+        by_model[model].append((number, item))
+    return by_model, foreign
+
+
+@dataclass
+class _Entry:
+    """One item of the file, as far as it has been read."""
+
+    number: int
+    item: dict
+    obj: models.Model = None
+    links: dict = field(default_factory=dict)  # ForeignKey: the object it refers to (None for none)
+    self_links: dict = field(default_factory=dict)  # ForeignKey to the same model: the value in the file
+    m2m: dict = field(default_factory=dict)  # ManyToManyField: the values in the file
+    named: set = field(default_factory=set)  # attnames of the fields the item gives
+    existed: bool = False  # updates a row of the database (or one an earlier item made)
+
+
+class _Load:
+    def __init__(self, report):
+        self.report = report
+        self.found = defaultdict(dict)  # model → {natural key: object}: rows of the database and of the file
+        self.found_pk = defaultdict(dict)  # model → {pk: object}
+        self.refused = defaultdict(set)  # model → natural keys and pks of refused items: what refers to them is
+        # not reported again
+        self.saved = []  # objects written, in the order written
+        self.wrote_in_bulk = False
+
+    def run(self, by_model):
+        wanted = self.references(by_model)
+        for model in programme_models():
+            if by_model.get(model) or wanted[model][0] or wanted[model][1]:
+                self.process(model, by_model.get(model, []), *wanted[model])
+        # Rules across rows (overlaps, spots taken) need every row in place.
+        for obj in self.saved:
+            if not isinstance(obj, PosterSpot):
+                self.report.problems.extend(_problems(obj, obj.clean))
+        self.check_spots([obj for obj in self.saved if isinstance(obj, PosterSpot)])
+        if self.wrote_in_bulk:
+            # Bulk writes send no signals: retire cached pages as a plain save does, once it commits.
+            transaction.on_commit(bump_version)
+
+    def check_spots(self, spots):
+        """A spot's rule (one poster per spot and room) is a query per spot, and one that grows with the posters
+        loaded. The rules module's bulk form of it, which the admin shows as warnings, finds in two queries the
+        posters sharing a spot in the workshops loaded; the rule itself runs, for its message, on their spots."""
+        workshops = sorted({spot.poster.workshop_id for spot in spots})
+        shared = {}
+        for start in range(0, len(workshops), CHUNK):
+            posters = (
+                Poster.objects.filter(workshop_id__in=workshops[start : start + CHUNK])
+                .defer(*(f.name for f in Poster._meta.concrete_fields if f.generated))
+                .prefetch_related("spots")
+            )
+            shared.update(spot_conflicts(posters))
+        for spot in spots:
+            if spot.poster_id in shared:
+                self.report.problems.extend(_problems(spot, spot.clean))
+
+    # Finding what items refer to
+
+    def references(self, by_model):
+        """model → (first parts of the natural keys items refer to it by, pks they refer to it by): the rows of
+        the database worth reading."""
+        wanted = defaultdict(lambda: (set(), set()))
+        for model, entries in by_model.items():
+            fields = _fields(model)
+            for _, item in entries:
+                for name, value in item["fields"].items():
+                    model_field = fields.get(name)
+                    if model_field is None or not model_field.is_relation or value is None:
+                        continue
+                    target = model_field.related_model
+                    values = value if model_field.many_to_many and isinstance(value, list) else [value]
+                    for one in values:
+                        key = _natural_key(one)
+                        if key:
+                            wanted[target][0].add(key[0])
+                        elif not isinstance(one, (list, tuple, dict)):
+                            try:
+                                wanted[target][1].add(target._meta.pk.to_python(one))
+                            except ValidationError:
+                                pass  # reported with the item
+        return wanted
+
+    def read_rows(self, model, firsts, pks):
+        """Rows of model whose natural key starts with one of firsts, or whose pk is one of pks, with what their
+        natural key and the rules read (every forward link) in the same query."""
+        related = {lookup.rsplit("__", 1)[0] for lookup in model.NATURAL_KEY if "__" in lookup}
+        related |= {f.name for f in model._meta.concrete_fields if f.is_relation}
+        rows = model._default_manager.select_related(*related).defer(
+            *(f.name for f in model._meta.concrete_fields if f.generated)
+        )
+        first = model.NATURAL_KEY[0]
+        for lookup, values in ((f"{first}__in", sorted(firsts, key=str)), ("pk__in", sorted(pks, key=str))):
+            for start in range(0, len(values), CHUNK):
+                for row in rows.filter(**{lookup: values[start : start + CHUNK]}):
+                    self.found[model].setdefault(_object_key(row), row)
+                    self.found_pk[model].setdefault(row.pk, row)
+
+    def resolve(self, model_field, value):
+        """("ok", object or None) | ("refused", None) | ("missing", message) for a link's value in the file."""
+        if value is None:
+            return "ok", None
+        target = model_field.related_model
+        key = _natural_key(value)
+        if key is not None:
+            obj, refused = self.found[target].get(key), key in self.refused[target]
+            shown = _key_text(value)
+        elif isinstance(value, (list, tuple, dict)):
+            return "missing", f"“{_key_text(value)}” is not a key of {target._meta.label_lower}"
+        else:
+            try:
+                pk = target._meta.pk.to_python(value)
+            except ValidationError as error:
+                return "missing", "; ".join(error.messages)
+            obj, refused = self.found_pk[target].get(pk), pk in self.refused[target]
+            shown = str(value)
+        if obj is not None:
+            return "ok", obj
+        if refused:
+            return "refused", None
+        return "missing", (
+            f"refers to {target._meta.label_lower} {shown}, which is neither in the file nor in the database"
+        )
+
+    # One model
+
+    def process(self, model, items, firsts, pks):
+        label, fields = model._meta.label_lower, _fields(model)
+        entries = []
+        for number, item in items:
+            entry = self.read_entry(model, fields, number, item)
+            if entry is not None:
+                entries.append(entry)
+        # The rows these items update, and those other items refer to.
+        for entry in entries:
+            key = _object_key(entry.obj)
+            if key:
+                firsts.add(key[0])
+            if entry.obj.pk is not None:
+                pks.add(entry.obj.pk)
+        self.read_rows(model, firsts, pks)
+        objects = {}  # id(object): [its entries]; several items may name one row
+        for entry in entries:
+            entry.obj, entry.existed = self.merged(model, entry)
+            objects.setdefault(id(entry.obj), []).append(entry)
+        # Links to the same model (a live Q&A belongs to a talk), now that the file's objects are all known.
+        for entry in entries:
+            for model_field, value in entry.self_links.items():
+                outcome, found = self.resolve(model_field, value)
+                if outcome == "ok":
+                    entry.links[model_field] = found
+                    setattr(entry.obj, model_field.name, found)
+                elif outcome == "missing":
+                    self.refuse(entry, [Problem(label, _item_key(entry.number, entry.item), model_field.name, found)])
+                else:
+                    self.refuse(entry, [])
+        groups = [group for group in objects.values() if not any(e.obj is None for e in group)]
+        checked, clashing = [], self.clashing(model, [group[-1].obj for group in groups])
+        for group in groups:
+            obj = group[-1].obj
+            if id(obj) in clashing:
+                checked.append((group, False))
                 continue
-            except (DeserializationError, FieldDoesNotExist, ValidationError, ValueError, TypeError, KeyError) as error:
-                report.problems.append(_item_problem(number, item, error))
-                continue
-            obj = deserialized.object
-            stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
-            existed = stored is not None
-            obj._state.adding = not existed  # lets unique checks tell an update from a duplicate
-            if stored is not None:
-                _keep_unnamed_fields(obj, stored, item["fields"])
-            problems = _row_problems(obj)
+            problems = _row_problems(obj, exclude=_linked(obj), constraints=False)
             if problems:
-                report.problems.extend(problems)
-                refused.add(_identity(obj))
+                self.refuse_group(group, problems)
+            else:
+                checked.append((group, True))
+        self.write(model, checked)
+
+    def read_entry(self, model, fields, number, item):
+        """The item's object, unsaved, with its links to other models resolved; None when it cannot be made
+        (the problems reported). fields: _fields(model)."""
+        entry, values, problems = _Entry(number, item), {}, []
+
+        def problem(name, message):
+            problems.append(Problem(model._meta.label_lower, _item_key(number, item), name, message))
+
+        if "pk" in item:
+            try:
+                values[model._meta.pk.attname] = model._meta.pk.to_python(item["pk"])
+            except ValidationError as error:
+                problem("pk", "; ".join(error.messages))
+        refused = False
+        for name, value in item["fields"].items():
+            model_field = fields.get(name)
+            if model_field is None:
+                problem(name, f"{model.__name__} has no field named “{name}”")
+            elif model_field.many_to_many:
+                entry.m2m[model_field] = value
+            elif model_field.is_relation and model_field.related_model is model:
+                entry.self_links[model_field] = value
+            elif model_field.is_relation:
+                outcome, found = self.resolve(model_field, value)
+                if outcome == "ok":
+                    entry.links[model_field] = found
+                elif outcome == "missing":
+                    problem(model_field.name, found)
+                else:
+                    refused = True  # what it refers to was refused, and reported
+            elif model_field.generated:
+                continue  # the database computes it
+            else:
+                try:
+                    values[model_field.attname] = model_field.to_python(value)
+                except ValidationError as error:
+                    for message in error.messages:
+                        problem(model_field.name, message)
+                except (TypeError, ValueError) as error:
+                    problem(model_field.name, str(error))
+        entry.named = {*values, *(f.attname for f in entry.links)}
+        entry.obj = model(**values, **{f.name: target for f, target in entry.links.items()})
+        if problems or refused:
+            self.refuse(entry, problems)
+            return None
+        return entry
+
+    def merged(self, model, entry):
+        """(object to write, whether it updates a row): the row this item updates (by pk, else by natural key)
+        with the fields the item names set on it, or the item's new object. Fields the item does not name keep
+        what is stored: schedule files carry no affiliations, video providers or spotlights, and must not blank
+        them."""
+        new = entry.obj
+        key = _object_key(new)
+        stored = self.found_pk[model].get(new.pk) if new.pk is not None else self.found[model].get(key)
+        if stored is None:
+            if key:
+                self.found[model][key] = new
+            if new.pk is not None:
+                self.found_pk[model][new.pk] = new
+            return new, False
+        old_key = _object_key(stored)
+        for model_field in model._meta.concrete_fields:
+            if model_field.attname in entry.named and not model_field.primary_key:
+                if model_field in entry.links:
+                    setattr(stored, model_field.name, entry.links[model_field])
+                else:
+                    setattr(stored, model_field.attname, getattr(new, model_field.attname))
+        key = _object_key(stored)
+        if key != old_key and self.found[model].get(old_key) is stored:
+            del self.found[model][old_key]
+        if key:
+            self.found[model][key] = stored
+        return stored, True
+
+    def clashing(self, model, objects):
+        """ids of the objects whose unique fields hold values another row has (in the database, or an earlier
+        object of the file): they are checked and saved one by one, after the others, for the model's message."""
+        clashing = set()
+        for fields in _unique_sets(model):
+            names = [f.attname for f in fields]
+            seen, values = {}, {}
+            for obj in objects:
+                value = tuple(getattr(obj, name) for name in names)
+                if None in value:
+                    continue
+                if value in seen and seen[value] is not obj:
+                    clashing.add(id(obj))
+                seen.setdefault(value, obj)
+                values[id(obj)] = value
+            firsts = sorted({value[0] for value in seen}, key=str)
+            stored = defaultdict(set)
+            for start in range(0, len(firsts), CHUNK):
+                rows = model._default_manager.filter(**{f"{names[0]}__in": firsts[start : start + CHUNK]})
+                for pk, *value in rows.values_list("pk", *names):
+                    stored[tuple(value)].add(pk)
+            for obj in objects:
+                if id(obj) in values and stored.get(values[id(obj)], set()) - {obj.pk}:
+                    clashing.add(id(obj))
+        return clashing
+
+    def write(self, model, checked):
+        """Write the objects in rounds: each after the object of its own model it refers to."""
+        pending = list(checked)
+        while pending:
+            ready, waiting, dropped = [], [], []
+            for group, plain in pending:
+                # Waiting for a new object of the same model (itself, in a loop) to be written first.
+                blocked = [t for e in group for f, t in e.links.items() if f.related_model is model and t is not None
+                           and t.pk is None]
+                if not blocked:
+                    ready.append((group, plain))
+                elif any(self.is_refused(model, t) for t in blocked):
+                    dropped.append(group)
+                else:
+                    waiting.append((group, plain))
+            for group in dropped:
+                self.refuse_group(group, [])
+            if not ready:
+                label = model._meta.label_lower
+                for group, _ in waiting:
+                    entry = group[-1]
+                    names = [f.name for f in entry.links if f.related_model is model]
+                    message = f"its links to other {label} rows go round in a loop, so none of them can be saved first"
+                    self.refuse_group(group, [Problem(label, _key(entry.obj, entry.number), ", ".join(names), message)])
+                break
+            self.write_in_bulk(model, [group for group, plain in ready if plain])
+            for group, plain in ready:
+                if not plain:
+                    self.save_one(model, group)
+            pending = waiting
+        # ManyToMany values (items written by hand; dumpdata leaves ordered lists to their own models).
+        for group, _ in checked:
+            obj = group[-1].obj
+            if obj is None or obj.pk is None or self.is_refused(model, obj):
                 continue
+            for entry in group:
+                for model_field, values in entry.m2m.items():
+                    self.set_m2m(entry, model_field, values)
+
+    def write_in_bulk(self, model, groups):
+        """Write objects whose fields passed their checks, a batch at a time. The database holds the model's check and
+        unique constraints and refuses a batch that breaks one: that batch is then checked and saved one object at a
+        time, which names the culprit with the model's own message."""
+        for start in range(0, len(groups), BATCH):
+            batch = groups[start : start + BATCH]
+            objects = [group[-1].obj for group in batch]
+            new = [obj for obj in objects if obj._state.adding]
+            old = [obj for obj in objects if not obj._state.adding]
+            pks = [(obj, obj.pk) for obj in new]
+            for obj in objects:
+                if isinstance(obj, Revised):
+                    new_revision(sender=model, instance=obj)  # every save of a Revised row gets a new revision
             try:
                 with transaction.atomic():
-                    # A plain save, not loaddata's raw one, so that history records who loaded what.
-                    obj.save()
-                    for name, values in (deserialized.m2m_data or {}).items():
-                        getattr(obj, name).set(values)
-            except DatabaseError as error:
-                report.problems.append(Problem(_label(obj), _key(obj, number), "*", f"the database refused it: {error}"))
-                refused.add(_identity(obj))
+                    if new:
+                        bulk_create_with_history(new, model, batch_size=BATCH)
+                    if old:
+                        bulk_update_with_history(old, model, _updated_fields(model), batch_size=BATCH)
+            except DatabaseError:
+                for obj, pk in pks:  # as they were before the rolled-back insert
+                    obj.pk, obj._state.adding = pk, True
+                for group in batch:
+                    self.save_one(model, group)
                 continue
-            report.updated += existed
-            report.created += not existed
-            saved.append(obj)
-        if len(waiting) == len(pending):
-            report.problems.extend(_missing_references(waiting, refused))
-            break
-        pending = waiting
-    return saved
+            self.wrote_in_bulk = True
+            for group in batch:
+                self.count(group)
+                self.saved.append(group[-1].obj)
+
+    def save_one(self, model, group):
+        """The plain way, for a row that may clash with another: the model's own checks (the database's unique
+        ones included), then a save() of its own."""
+        entry = group[-1]
+        obj = entry.obj
+        problems = _row_problems(obj, exclude=_linked(obj), constraints=True)
+        if problems:
+            self.refuse_group(group, problems)
+            return
+        try:
+            with transaction.atomic():
+                obj.save()  # signals as for any save: a revision, a history row, retired pages
+        except DatabaseError as error:
+            message = f"the database refused it: {error}"
+            self.refuse_group(group, [Problem(model._meta.label_lower, _key(obj, entry.number), "*", message)])
+            return
+        self.count(group)
+        self.saved.append(obj)
+
+    def set_m2m(self, entry, model_field, values):
+        label = entry.obj._meta.label_lower
+        if not isinstance(values, list):
+            self.report.problems.append(
+                Problem(label, _item_key(entry.number, entry.item), model_field.name, "must be a list")
+            )
+            return
+        targets = []
+        for value in values:
+            outcome, found = self.resolve(model_field, value)
+            if outcome == "missing":
+                self.report.problems.append(Problem(label, _item_key(entry.number, entry.item), model_field.name, found))
+            elif outcome == "ok" and found is not None:
+                targets.append(found)
+        try:
+            with transaction.atomic():
+                getattr(entry.obj, model_field.name).set(targets)
+        except DatabaseError as error:
+            self.report.problems.append(
+                Problem(label, _key(entry.obj, entry.number), model_field.name, f"the database refused it: {error}")
+            )
+
+    def count(self, group):
+        for entry in group:
+            if entry.existed:
+                self.report.updated += 1
+            else:
+                self.report.created += 1
+
+    def refuse(self, entry, problems):
+        self.refuse_group([entry], problems)
+
+    def refuse_group(self, group, problems):
+        """Report the problems of the items naming one object, and leave it unwritten. What refers to a new object
+        refused is left out in silence (its problems are the ones to fix); a row of the database whose change is
+        refused is read back as it is stored, and what refers to it is checked against that."""
+        self.report.problems.extend(problems)
+        obj = group[-1].obj
+        for entry in group:
+            entry.obj = None
+        if obj is None:
+            return
+        model, key = type(obj), _object_key(obj)
+        if self.found[model].get(key) is obj:
+            del self.found[model][key]
+        if not obj._state.adding and self.found_pk[model].get(obj.pk) is obj:
+            try:
+                obj.refresh_from_db()
+            except model.DoesNotExist:
+                pass
+            else:
+                self.found[model][_object_key(obj)] = obj
+                return
+        if key:
+            self.refused[model].add(key)
+        if obj.pk is not None:
+            self.refused[model].add(obj.pk)
+
+    def is_refused(self, model, obj):
+        key = _object_key(obj)
+        return (key is not None and key in self.refused[model]) or (obj.pk is not None and obj.pk in self.refused[model])
 
 
-def _keep_unnamed_fields(obj, stored, named):
-    """An item updates the fields it names; the others keep what is stored (schedule files carry no
-    affiliations, video providers or spotlights, and must not blank them)."""
-    for model_field in obj._meta.concrete_fields:
-        if model_field.primary_key or model_field.name in named:
-            continue
-        setattr(obj, model_field.attname, getattr(stored, model_field.attname))
+def _fields(model):
+    """The fields an item may name, by name and by attname ("workshop" and "workshop_id"), as Django's
+    deserializer accepts them."""
+    fields = {}
+    for model_field in (*model._meta.concrete_fields, *model._meta.many_to_many):
+        fields[model_field.name] = fields[model_field.attname] = model_field
+    return fields
 
 
-def _deserialize(item):
-    if "model" not in item or not isinstance(item.get("fields"), dict):
-        raise KeyError("each item needs “model” and “fields”")
-    try:
-        return next(iter(Deserializer([item], handle_forward_references=False)))
-    except DeserializationError as error:
-        cause = error.__cause__ or error.__context__
-        if isinstance(cause, ObjectDoesNotExist):
-            raise cause
-        raise
+def _linked(obj):
+    """Names of the links that hold a row: validating them would look each up again (a query per link), while the
+    database's foreign keys, or the loader's reading of the file, already vouch for them."""
+    return {f.name for f in obj._meta.concrete_fields if f.is_relation and getattr(obj, f.attname) is not None}
 
 
-def _row_problems(obj):
-    """What can be checked of one row before it is saved. A refused row also gets its clean() rules run,
-    so that one report names every problem with it."""
+def _updated_fields(model):
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+
+
+def _unique_sets(model):
+    """The fields whose values must be unique together: unique fields and unconditional UniqueConstraints."""
+    sets = [(f,) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields and constraint.condition is None:
+            sets.append(tuple(model._meta.get_field(name) for name in constraint.fields))
+    for names in model._meta.unique_together:
+        sets.append(tuple(model._meta.get_field(name) for name in names))
+    return sets
+
+
+def _row_problems(obj, *, exclude, constraints):
+    """What can be checked of one row before it is saved: its fields (links already resolved are not looked up
+    again) and, with constraints=True, its unique fields and constraints (Django asks the database, a query and a
+    savepoint each). A refused row also gets its clean() rules run, so that one report names every problem with it."""
     errors = {}
 
     def collect(check, **kwargs):
         try:
             check(**kwargs)
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            for name, messages in _messages(error):
                 errors.setdefault(name, []).extend(messages)
 
-    collect(obj.clean_fields)
-    collect(obj.validate_constraints, exclude=set(errors))  # as full_clean() does: one message per bad field
+    collect(obj.clean_fields, exclude=exclude)
+    if constraints:
+        collect(obj.validate_unique, exclude=set(errors))
+        collect(obj.validate_constraints, exclude=set(errors))  # as full_clean() does: one message per bad field
     if errors:
         collect(obj.clean)
     return [Problem(_label(obj), _key(obj), _field(name), message) for name, messages in errors.items() for message in messages]
 
 
-def _validation_problems(obj):
+def _problems(obj, check):
     try:
-        obj.full_clean()
+        check()
     except ValidationError as error:
-        return [
-            Problem(_label(obj), _key(obj), _field(name), message)
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
+        return [Problem(_label(obj), _key(obj), _field(name), m) for name, messages in _messages(error) for m in messages]
     return []
 
 
-def _missing_references(waiting, refused):
-    problems = []
-    for number, item in waiting:
-        model = apps.get_model(item["model"])
-        for name, value in item["fields"].items():
-            model_field = model._meta.get_field(name)
-            if not isinstance(model_field, models.ForeignKey) or value is None:
-                continue
-            target = model_field.remote_field.model
-            try:
-                deserialize_fk_value(model_field, value, None, handle_forward_references=False)
-            except ObjectDoesNotExist:
-                if (target._meta.label_lower, _key_text(value)) in refused:
-                    continue  # already reported where it was refused
-                problems.append(
-                    Problem(
-                        item["model"],
-                        _item_key(number, item),
-                        name,
-                        f"refers to {target._meta.label_lower} {_key_text(value)}, "
-                        "which is neither in the file nor in the database",
-                    )
-                )
-    return problems
+def _messages(error):
+    if hasattr(error, "error_dict"):
+        return error.message_dict.items()
+    return [(NON_FIELD_ERRORS, error.messages)]
 
 
-def _item_problem(number, item, error):
-    cause = error.__cause__ or error.__context__ or error
-    message = "; ".join(cause.messages) if isinstance(cause, ValidationError) else str(cause)
-    if isinstance(error, DeserializationError) and "Invalid model identifier" in str(error):
-        return Problem(str(item.get("model")), _item_key(number, item), "model", "unknown model")
-    return Problem(str(item.get("model", "?")), _item_key(number, item), "*", message)
+def _natural_key(value):
+    """A link's value as a natural key (a tuple of texts), or None when it is not a list of texts and numbers."""
+    if type(value) not in (list, tuple) or not value:
+        return None
+    for part in value:
+        if type(part) is not str and (type(part) is not int):
+            return None
+    return tuple(map(str, value))
+
+
+def _object_key(obj):
+    try:
+        return tuple(str(part) for part in obj.natural_key())
+    except (AttributeError, TypeError, models.ObjectDoesNotExist):
+        return None
 
 
 def _label(obj):
     return obj._meta.label_lower
 
 
-def _identity(obj):
-    return (_label(obj), _key(obj))
-
-
 def _key(obj, number=None):
-    try:
-        return _key_text(obj.natural_key())
-    except (AttributeError, ObjectDoesNotExist):
-        return f"item {number}" if number else f"pk={obj.pk}"
+    key = _object_key(obj)
+    if key:
+        return _key_text(key)
+    return f"item {number}" if number else f"pk={obj.pk}"
 
 
 def _key_text(value):
@@ -271,7 +848,7 @@ def _key_text(value):
 def _item_key(number, item):
     fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
     hint = next((fields[name] for name in ("slug", "label", "name") if isinstance(fields.get(name), str)), None)
-    return f"item {number}" + (f" ({hint})" if hint else "")
+    return f"item {number}" + (f" ({hint[:80]})" if hint else "")
 
 
 def _field(name):

@@ -180,6 +180,9 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# load_workshop refuses a larger file (its --max-size overrides this for one run). A NeurIPS-sized programme, 60
+# workshops and 5,000 posters, is about 18 MB as a fixture.
+PROGRAMME_FILE_MAX_BYTES = int(float(os.environ.get("DJANGO_PROGRAMME_FILE_MAX_MB", "50")) * 1024 * 1024)
 
 
 def cache_from_url(url):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workshop.loading import LoadError, load_file
+from workshop.loading import LISTED_PROBLEMS, MB, LoadError, load_file
 
 
 class Command(BaseCommand):
@@ -12,19 +12,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="A fixture file, or the name of one in fixtures/.")
         parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument(
+            "--max-size",
+            type=float,
+            metavar="MB",
+            help="Refuse a larger file (default: DJANGO_PROGRAMME_FILE_MAX_MB, "
+            f"now {settings.PROGRAMME_FILE_MAX_BYTES / MB:g}).",
+        )
 
-    def handle(self, *args, path, dry_run, **options):
+    def handle(self, *args, path, dry_run, max_size=None, **options):
+        if max_size is not None and not max_size > 0:
+            raise CommandError("--max-size must be a positive number of megabytes")
+        max_bytes = None if max_size is None else int(max_size * MB)
         try:
-            report = load_file(self.find(Path(path)), dry_run=dry_run)
+            report = load_file(self.find(Path(path)), dry_run=dry_run, max_bytes=max_bytes)
         except LoadError as error:
             raise CommandError(str(error))
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         if not report.ok:
-            for problem in report.problems:
+            for problem in report.problems[:LISTED_PROBLEMS]:
                 self.stderr.write(str(problem))
+            if len(report.problems) > LISTED_PROBLEMS:
+                self.stderr.write(f"… and {len(report.problems) - LISTED_PROBLEMS:,} more problems")
             raise CommandError(
-                f"{report.source}: refused, {len(report.problems)} problem(s); nothing was loaded."
+                f"{report.source}: refused, {len(report.problems):,} problem(s); nothing was loaded."
             )
         verb = "Would load" if dry_run else "Loaded"
         self.stdout.write(
