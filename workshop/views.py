@@ -1,3 +1,4 @@
+import math
 from itertools import groupby
 
 from django.core.paginator import Paginator
@@ -83,8 +84,9 @@ class AgendaView(WorkshopPageMixin, TemplateView):
             sessions=agenda.sessions, posters=agenda.posters, agenda_query=agenda.query(), kept_fields=agenda.fields(),
             unknown=agenda.unknown - len(news.removed["sessions"]) - len(news.removed["posters"]), news=news,
             session_rows=news.in_time(agenda.sessions), poster_count=len(agenda.posters) + len(news.removed["posters"]),
-            # The server's clock, not the browser's: agenda.js keeps it as seen, for the next link's since.
-            shown_at=int(now.timestamp()), **kwargs
+            # The server's clock, not the browser's: agenda.js keeps it as seen, for the next link's since. Rounded
+            # up: a change earlier in this second is on this page, and must not be news again.
+            shown_at=math.ceil(now.timestamp()), **kwargs
         )
         return self.render_to_response(context)
 
