@@ -12,7 +12,8 @@ from schedule.models import Session, SessionSpeaker, Speaker
 SCALES = [1, 10]
 ONE_HOUR = timedelta(hours=1)
 MARKED_PAGES = {"timetable", "timetable in another zone", "session", "poster"}
-CHANGE_PAGES = MARKED_PAGES | {"change log", "change feed"}
+AGENDA_PAGES = {"agenda", "agenda, an old link"}  # which list and mark what changed in the starred items
+CHANGE_PAGES = MARKED_PAGES | AGENDA_PAGES | {"change log", "change feed"}
 
 
 @pytest.fixture(params=SCALES, ids=["seed", "ten-times-the-seed"])
@@ -50,9 +51,10 @@ PAGES = {
     "search text": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}", 9),
     # the same, with no session found: no speakers to read
     "search filters": (lambda w, s, p, who, room, word: f"/{w.slug}/search/?q={word}&kind=poster&room={room}", 8),
-    # the workshop; the sessions with rooms, their speakers; the posters with rooms, their spots and authors
-    "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?s={int_to_base36(s.pk)}&p={int_to_base36(p.pk)}", 6),
-    "agenda, an old link": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 6),
+    # the workshop; the sessions with rooms, their speakers; the posters with rooms, their spots and authors; the
+    # changes of the last day (no since): the history of sessions, their speakers, posters, their spots, authors
+    "agenda": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?s={int_to_base36(s.pk)}&p={int_to_base36(p.pk)}", 11),
+    "agenda, an old link": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda/?sessions={s.slug}&posters={p.slug}", 11),
     "programme calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/schedule.ics", 5),
     "session calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/sessions/{s.slug}.ics", 4),
     "agenda calendar": (lambda w, s, p, who, room, word: f"/{w.slug}/agenda.ics?s={int_to_base36(s.pk)}", 4),

@@ -135,7 +135,8 @@ PAGE_PARAMETERS = {
     "posters:poster-list": (ZONE, "page"),
     "posters:poster-detail": (ZONE,),
     "search": (ZONE, "q", "kind", "speaker", "room", "page"),
-    "agenda": (ZONE, "s", "p", "sessions", "posters"),  # keys (workshop/agenda.py), and slugs in older links
+    # keys (workshop/agenda.py), slugs in older links, and since: the moment after which its items' changes show
+    "agenda": (ZONE, "s", "p", "sessions", "posters", "since"),
     "agenda-ics": ("s", "p", "sessions", "posters"),
     "schedule-ics": (),
     "schedule-xml": (),

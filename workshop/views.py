@@ -1,9 +1,11 @@
+import math
 from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
@@ -13,7 +15,7 @@ from schedule.views import WorkshopPageMixin
 
 from . import people
 from .agenda import LIMIT as AGENDA_LIMIT
-from .agenda import DamagedLink, TooManyItems, read_agenda
+from .agenda import DamagedLink, TooManyItems, read_agenda, what_changed
 
 
 class WorkshopListView(ListView):
@@ -76,9 +78,15 @@ class AgendaView(WorkshopPageMixin, TemplateView):
             return self.refuse(malformed=True, **kwargs)
         except TooManyItems as error:
             return self.refuse(too_many=error.count, **kwargs)
+        now = timezone.now()
+        news = what_changed(agenda, self.workshop, now)
         context = self.get_context_data(
-            sessions=agenda.sessions, posters=agenda.posters, unknown=agenda.unknown, agenda_query=agenda.query(),
-            kept_fields=agenda.fields(), **kwargs
+            sessions=agenda.sessions, posters=agenda.posters, agenda_query=agenda.query(), kept_fields=agenda.fields(),
+            unknown=agenda.unknown - len(news.removed["sessions"]) - len(news.removed["posters"]), news=news,
+            session_rows=news.in_time(agenda.sessions), poster_count=len(agenda.posters) + len(news.removed["posters"]),
+            # The server's clock, not the browser's: agenda.js keeps it as seen, for the next link's since. Rounded
+            # up: a change earlier in this second is on this page, and must not be news again.
+            shown_at=math.ceil(now.timestamp()), **kwargs
         )
         return self.render_to_response(context)
 

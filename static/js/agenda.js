@@ -2,6 +2,9 @@
 // An item is kept by its key (data-star-id), which the agenda link lists in base 36 (?s=3.1c&p=9): slugs made
 // links too long for servers. Visits before that stored slugs; each is swapped for its key once its item is
 // on a page, and until then sent the old way (?sessions=slug), which the server still reads.
+// The link also carries since (unix seconds): the agenda lists what changed in its items after it. It is when the
+// first star was made (rounded down to the minute, so that links share cached pages), then, each time the agenda
+// is shown, the server's clock at that moment (data-agenda-shown-at): what was shown has been seen.
 "use strict";
 
 (function () {
@@ -11,6 +14,16 @@
   var key = "agenda:" + workshop;
   var agendaUrl = body.dataset.agendaUrl;
   var KINDS = { sessions: "s", posters: "p" }; // what is kept, and the compact parameter that lists its keys
+  var sinceKey = "agenda-since:" + workshop;
+
+  function loadSince() {
+    var since = Number(window.localStorage.getItem(sinceKey));
+    return Number.isSafeInteger(since) && since > 0 ? since : null;
+  }
+
+  function saveSince(since) {
+    window.localStorage.setItem(sinceKey, String(since));
+  }
 
   function isKey(item) {
     return typeof item === "number" && Number.isSafeInteger(item) && item > 0;
@@ -48,6 +61,8 @@
       var slugs = agenda[kind].filter(isSlug);
       if (slugs.length) params.set(kind, slugs.join(","));
     });
+    var since = loadSince();
+    if (params.toString() && since !== null) params.set("since", String(since));
     var text = params.toString();
     return text ? "?" + text : "";
   }
@@ -102,6 +117,19 @@
     return window.location.pathname === agendaUrl;
   }
 
+  // The agenda was shown: its changes are seen. The address is rewritten (not reloaded) so that a reload, or a
+  // bookmark made now, carries the new since.
+  function markSeen() {
+    var shown = document.querySelector("[data-agenda-shown-at]");
+    var at = shown ? Number(shown.dataset.agendaShownAt) : NaN;
+    if (!Number.isSafeInteger(at) || at <= 0) return;
+    saveSince(at);
+    var params = new URLSearchParams(window.location.search);
+    if (!params.toString()) return;
+    params.set("since", String(at));
+    window.history.replaceState(window.history.state, "", agendaUrl + "?" + params.toString() + window.location.hash);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var agenda = load();
     var slots = Array.prototype.slice.call(document.querySelectorAll(".star-slot"));
@@ -120,6 +148,7 @@
           unstar(agenda, star);
         } else {
           addStar(agenda, star);
+          if (loadSince() === null) saveSince(Math.floor(Date.now() / 60000) * 60);
         }
         save(agenda);
         paint(button, isStarred(agenda, star), title);
@@ -132,6 +161,9 @@
     // Opened from a bookmark or the menu without the list: show what this browser has starred.
     if (onAgendaPage() && !window.location.search && query(agenda)) {
       window.location.replace(agendaUrl + query(agenda));
+    } else if (onAgendaPage()) {
+      markSeen();
+      updateAgendaLinks(agenda);
     }
   });
 })();

@@ -318,3 +318,39 @@ def recent_marks(workshop, model, pk=None, now=None):
     return marks
 
 
+
+
+def agenda_changes(workshop, sessions, posters, since):
+    """{(model, pk): [its changes since the moment, newest first]} of the sessions and posters given (a personal
+    agenda). The workshop's changes are read as the change log reads them, so the agenda and the log never tell
+    a change differently: at most five queries whatever the agenda holds, none for a kind it has no item of."""
+    asked = {"session": {item.pk for item in sessions}, "poster": {item.pk for item in posters}}
+    models = tuple(model for model, pks in asked.items() if pks)
+    found = {}
+    if models:
+        for change in changes(workshop, models, since=since):
+            if change.item.pk in asked[change.item.model]:
+                found.setdefault((change.item.model, change.item.pk), []).append(change)
+    return found
+
+
+def removed_rows(workshop, model, pks):
+    """The history rows recording the removal of the workshop's sessions or posters (model) among pks, latest
+    first for each: what a starred item that is gone last was. Keys of other workshops, or of rows never
+    recorded, find nothing."""
+    return SOURCES[model].model.history.filter(workshop_id=workshop.pk, id__in=pks, history_type="-").order_by(
+        "id", "-history_date", "-history_id")
+
+
+def removals(workshop, model, pks):
+    """{pk: its "Removed" Change, with the slot it last had} of those among pks removed from the programme: one
+    query, none without keys."""
+    if not pks:
+        return {}
+    source, removed = SOURCES[model], {}
+    for record in removed_rows(workshop, model, pks):
+        if record.id not in removed:
+            item = Item(workshop.slug, source.name, record.id, record.title, record.slug, False)
+            removed[record.id] = Change("removed", "Removed", item, record.history_date,
+                                        f"{source.name}-{record.history_id}-removed", slot(record), None)
+    return removed

@@ -14,8 +14,13 @@ PRODUCT_ID = "-//Workshop programme//Programme export 1.0//EN"
 REFRESH = timedelta(hours=1)  # how often subscribers should look again
 
 
-def to_ical(programme, now=None, name=None):
-    """The events of programme as one VCALENDAR; name overrides the calendar's title (a personal agenda)."""
+def to_ical(programme, now=None, name=None, sequences=None, cancelled=()):
+    """The events of programme as one VCALENDAR; name overrides the calendar's title (a personal agenda).
+
+    sequences ({guid: SEQUENCE}) number each event's revisions: RFC 5545 has a calendar replace the event it
+    holds under a UID only with one of a higher SEQUENCE. cancelled: events no longer in the programme, sent
+    under their UID as STATUS:CANCELLED, so that calendars drop (or strike out) the entry they keep.
+    """
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -30,15 +35,21 @@ def to_ical(programme, now=None, name=None):
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     if programme.description:
         calendar.add("x-wr-caldesc", programme.description)
+    sequences = sequences or {}
     for item in programme.events:
-        calendar.add_component(_event(item, programme, now))
+        calendar.add_component(_event(item, programme, now, sequences.get(item.guid, 0)))
+    for item in cancelled:
+        event = _event(item, programme, now, sequences.get(item.guid, 0))
+        event.add("status", "CANCELLED")
+        calendar.add_component(event)
     return calendar.to_ical()
 
 
-def _event(item, programme, now):
+def _event(item, programme, now, sequence=0):
     event = Event()
     # A GUID set once per session: the calendar keeps one entry however the session is edited.
     event.add("uid", f"{item.guid}@{programme.slug}")
+    event.add("sequence", sequence)
     event.add("dtstamp", now)
     event.add("dtstart", item.starts_at.astimezone(UTC))
     event.add("dtend", item.ends_at.astimezone(UTC))
