@@ -129,7 +129,8 @@ class ArchiveWriter:
 
     def seeds(self, client, slugs):
         """What the site lists of each workshop, the same list the offline copy keeps, with its exports."""
-        listed, seeds = set(), ["/"] if slugs is None else []
+        # The root too: the workshop list, or the one workshop's timetable it leads to; the archive's index.html.
+        listed, seeds = set(), [reverse("workshop-list")]
         self.listed, self.search_indexes = listed, set()
         workshops = Workshop.objects.order_by("slug")
         if slugs is not None:
@@ -152,7 +153,7 @@ class ArchiveWriter:
         path = urlsplit(url).path
         if path.startswith(self.static_prefix):
             return True
-        if slugs is None:
+        if slugs is None or path == reverse("workshop-list"):
             return True
         return any(path.startswith(reverse("schedule:timetable", args=[slug])) for slug in slugs) or any(
             path == reverse("sitemap-workshop", args=[slug]) for slug in slugs
