@@ -4,7 +4,6 @@ import json
 import posixpath
 import re
 from collections import deque
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import icalendar
@@ -174,4 +173,4 @@ def test_an_unknown_workshop_or_a_base_url_below_the_root_is_refused(seed, tmp_p
         call_command("export_static", tmp_path, "--workshop", "nope", verbosity=0)
     with pytest.raises(CommandError, match="root of a host"):
         call_command("export_static", tmp_path, "--base-url", "https://example.org/archive/", verbosity=0)
-    assert list(Path(tmp_path).iterdir()) == []
+    assert list(tmp_path.iterdir()) == []

@@ -22,7 +22,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import lxml.html
 from django.conf import settings
@@ -97,12 +97,12 @@ class ArchiveWriter:
             raise ValueError(f"--base-url must be an http(s) address such as https://example.org/, not {base_url!r}")
         if origin.path not in ("", "/") or origin.query:
             # reverse() would have to prefix every address with the path (Django's script prefix); not done here.
-            raise ValueError("--base-url must be the root of a host (https://example.org/): the archive mirrors "
-                             "the site from its root; any path still works for the files, only absolute links need it")
+            raise ValueError("--base-url must be the root of a host (https://example.org/), where the archive's "
+                             "index.html will be served")
         self.directory = Path(directory)
         self.host = origin.netloc
+        self.hostname = origin.hostname
         self.secure = origin.scheme == "https"
-        self.origin = f"{origin.scheme}://{origin.netloc}"
         self.made_at = made_at
         self.static_prefix = urlsplit(settings.STATIC_URL).path
         self.resources = {}
@@ -110,7 +110,7 @@ class ArchiveWriter:
 
     def write(self, slugs):
         settings_for_archive = override_settings(
-            ALLOWED_HOSTS=[origin_host(self.host)],
+            ALLOWED_HOSTS=[self.hostname, f"[{self.hostname}]"],  # the second for an IPv6 address
             SECURE_SSL_REDIRECT=False,
             # Archive pages carry the banner: they must not be kept where the live site would serve them.
             PROGRAMME_CACHE_SECONDS=0,
@@ -277,10 +277,6 @@ class ArchiveWriter:
         for element, candidates in srcsets.items():
             element.set("srcset", rewritten_srcset(element.get("srcset"), dict(candidates)))
         return lxml.html.tostring(document, doctype="<!doctype html>", encoding="utf-8")
-
-
-def origin_host(netloc):
-    return netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
 
 
 def is_local(value):
