@@ -1,6 +1,7 @@
 // Search and My agenda without a network. A search or an agenda never opened online is not in the copy the
 // service worker keeps; it answers with the same page without its query (an empty search form, an empty agenda),
 // and this script fills it in from the workshop's search index (workshop/offline.py), which the copy holds.
+// In a static archive (body[data-archive]) there is no server at all, and it answers every search and agenda.
 // Words match as on the server with SQLite (workshop/search/filters.py): every word of the query, stop words
 // aside, must appear in the title, the abstract or a person's name, case aside.
 "use strict";
@@ -95,16 +96,33 @@
     show(parts);
   }
 
-  document.addEventListener("offline-copy", function (event) {
-    if (!event.detail.standIn) return;
+  // The archive's addresses are relative and its pages files (search/index.html): compare where they lead.
+  function isThisPage(url) {
+    function page(address) { return new URL(address, window.location.href).pathname.replace(/index\.html$/, ""); }
+    return Boolean(url) && page(url) === page(window.location.href);
+  }
+
+  function answer() {
     var params = new URLSearchParams(window.location.search);
-    var path = window.location.pathname;
-    var onSearch = path === body.dataset.searchUrl && params.get("q");
-    var onAgenda = path === body.dataset.agendaUrl && (params.get("s") || params.get("p"));
+    var onSearch = isThisPage(body.dataset.searchUrl) && params.get("q");
+    var onAgenda = isThisPage(body.dataset.agendaUrl) && (params.get("s") || params.get("p"));
     if (!onSearch && !onAgenda) return;
-    fetch(body.dataset.searchIndex).then(function (response) { return response.json(); }).then(function (index) {
+    var indexUrl = new URL(body.dataset.searchIndex, window.location.href);
+    fetch(indexUrl).then(function (response) { return response.json(); }).then(function (index) {
+      // A result's url is read relative to the index: the archive (workshop/archive.py) writes them so.
+      index.sessions.concat(index.posters).forEach(function (item) { item.url = new URL(item.url, indexUrl).href; });
       if (onSearch) answerSearch(index, params.get("q"));
       else answerAgenda(index, params);
     });
+  }
+
+  // A static archive (export_static) has no server to answer a search or an agenda: every such page is a stand-in.
+  if (body.hasAttribute("data-archive")) {
+    answer();
+    return;
+  }
+
+  document.addEventListener("offline-copy", function (event) {
+    if (event.detail.standIn) answer();
   });
 })();
