@@ -74,7 +74,7 @@ def test_loading_the_same_file_twice_leaves_the_same_rows(db):
     before = row_counts()
     titles = list(Session.objects.values_list("pk", "title", "starts_at"))
     out, _ = load("fixtures/oppo2021.json")
-    assert "0 new, 428 updated" in out
+    assert "0 new, 0 changed, 428 unchanged" in out
     assert row_counts() == before
     assert list(Session.objects.values_list("pk", "title", "starts_at")) == titles
 
@@ -361,15 +361,105 @@ def test_people_may_be_given_as_a_list_on_the_session(seed, tmp_path):
     assert {p.slug for p in Session.objects.get(slug="with-people").speakers.all()} == {"peter-bartlett", "mikhail-belkin"}
 
 
-def test_a_load_records_history_and_new_revisions_and_a_reload_records_changes(empty_db):
+def seed_items():
+    return json.loads(open("fixtures/oppo2021.json", encoding="utf-8").read())
+
+
+def history_rows():
+    return sum(model.history.count() for model in (apps.get_model(label) for label in PROGRAMME_MODELS))
+
+
+def revisions():
+    return {
+        label: sorted(apps.get_model(label).objects.values_list("pk", "revision"))
+        for label in PROGRAMME_MODELS
+        if hasattr(apps.get_model(label), "revision")
+    }
+
+
+def retitled(items, slug, title):
+    for item in items:
+        if item["model"] == "schedule.session" and item["fields"]["slug"] == slug:
+            item["fields"]["title"] = title
+    return items
+
+
+def without_session(items, slug):
+    """The file with the session and its people gone."""
+    return [
+        item for item in items
+        if not (item["model"] == "schedule.session" and item["fields"]["slug"] == slug)
+        and not (item["model"] == "schedule.sessionspeaker" and item["fields"]["session"][1:] == [slug])
+    ]  # fmt: skip
+
+
+def test_a_load_records_history_and_new_revisions_and_a_changed_row_records_its_change(empty_db, tmp_path):
     load("fixtures/oppo2021.json")
     session = Session.objects.get(slug="opening-remarks")
     assert [h.history_type for h in session.history.all()] == ["+"]
     assert session.history.get().revision == session.revision
-    load("fixtures/oppo2021.json")
+    load(write(tmp_path, retitled(seed_items(), "opening-remarks", "Welcome")))
     reloaded = Session.objects.get(slug="opening-remarks")
     assert [h.history_type for h in reloaded.history.all()] == ["~", "+"]
     assert reloaded.revision != session.revision  # a form opened before the reload is stale (schedule/revisions.py)
+
+
+def test_reloading_an_unchanged_file_writes_no_history_and_keeps_every_revision(empty_db, django_capture_on_commit_callbacks):
+    from workshop.models import ProgrammeVersion
+
+    def version():
+        return list(ProgrammeVersion.objects.values_list("number", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load("fixtures/oppo2021.json")
+    history, kept, cached = history_rows(), revisions(), version()
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _ = load("fixtures/oppo2021.json")
+    assert history_rows() == history
+    assert revisions() == kept
+    assert version() == cached  # cached pages stay
+    for label in PROGRAMME_MODELS:
+        assert f"{label}: 0 added, 0 changed, " in out
+    assert "changed oppo" not in out
+
+
+def test_a_retitled_session_is_reported_as_the_one_change_and_gets_one_history_row(empty_db, tmp_path):
+    load("fixtures/oppo2021.json")
+    history = history_rows()
+    out, _ = load(write(tmp_path, retitled(seed_items(), "opening-remarks", "Welcome")))
+    assert "schedule.session: 0 added, 1 changed, 16 unchanged" in out
+    assert "  changed oppo2021/opening-remarks: title\n" in out
+    assert out.count("  changed ") == 1
+    assert history_rows() == history + 1
+
+
+def test_a_session_the_file_no_longer_names_is_reported_and_kept(empty_db, tmp_path):
+    load("fixtures/oppo2021.json")
+    history = history_rows()
+    out, _ = load(write(tmp_path, without_session(seed_items(), "opening-remarks")))
+    assert "1 no longer in the file" in out
+    assert "no longer in the file, kept (--prune deletes it): oppo2021/opening-remarks" in out
+    assert Session.objects.filter(slug="opening-remarks").exists()
+    assert history_rows() == history
+
+
+def test_prune_deletes_what_the_file_no_longer_names(empty_db, tmp_path):
+    load("fixtures/oppo2021.json")
+    out, _ = load(write(tmp_path, without_session(seed_items(), "opening-remarks")), prune=True)
+    assert "no longer in the file, deleted: oppo2021/opening-remarks" in out
+    assert not Session.objects.filter(slug="opening-remarks").exists()
+    assert Session.objects.count() == 16
+
+
+def test_a_dry_run_prints_the_same_report_and_changes_nothing(empty_db, tmp_path):
+    load("fixtures/oppo2021.json")
+    path = write(tmp_path, retitled(without_session(seed_items(), "opening-remarks"), "closing-remarks", "Goodbye"))
+    history, before = history_rows(), row_counts()
+    dry, _ = load(path, dry_run=True, prune=True)
+    assert history_rows() == history and row_counts() == before
+    assert Session.objects.get(slug="closing-remarks").title != "Goodbye"
+    out, _ = load(path, prune=True)
+    assert dry.replace("would be deleted", "deleted").replace("Would load", "Loaded") == out
 
 
 def programme_of(posters):

@@ -100,18 +100,36 @@ def one_line(text, limit=PROBLEM_TEXT_LENGTH):
 
 
 @dataclass
+class ModelChanges:
+    """What a load does to the rows of one model, by natural key."""
+
+    added: int = 0
+    changed: dict = field(default_factory=dict)  # key → names of the fields that changed
+    unchanged: int = 0
+    missing: list = field(default_factory=list)  # keys of rows of the file's workshops that the file no longer names
+    missing_pks: list = field(default_factory=list)
+    pruned: bool = False  # the missing rows were deleted
+
+
+@dataclass
 class Report:
     source: str
     objects: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     problems: list = field(default_factory=list)
     dry_run: bool = False
+    prune: bool = False
     warnings: list = field(default_factory=list)  # what an importer decided that the file did not say
+    models: dict = field(default_factory=dict)  # label → ModelChanges, in the order loaded
 
     @property
     def ok(self):
         return not self.problems
+
+    def changes(self, label):
+        return self.models.setdefault(label, ModelChanges())
 
 
 class _Rollback(Exception):
@@ -270,8 +288,9 @@ def known_people_kept(items):
 # Loading
 
 
-def load_items(items, *, source="", dry_run=False):
-    report = Report(source=source, objects=len(items), dry_run=dry_run)
+def load_items(items, *, source="", dry_run=False, prune=False):
+    """prune: delete the rows of the file's workshops that the file no longer names (kept and reported otherwise)."""
+    report = Report(source=source, objects=len(items), dry_run=dry_run, prune=prune)
     by_model, foreign = _screen(items, report)
     if foreign:
         # Nothing of a file that names other models is read into the database, not even to be rolled back.
@@ -286,9 +305,10 @@ def load_items(items, *, source="", dry_run=False):
     return report
 
 
-def load_file(path, *, dry_run=False, max_bytes=None):
+def load_file(path, *, dry_run=False, max_bytes=None, prune=False):
     warnings = []
-    report = load_items(read_items(path, warnings, max_bytes=max_bytes), source=str(path), dry_run=dry_run)
+    items = read_items(path, warnings, max_bytes=max_bytes)
+    report = load_items(items, source=str(path), dry_run=dry_run, prune=prune)
     report.warnings = warnings
     return report
 
@@ -350,6 +370,8 @@ class _Load:
         # not reported again
         self.saved = []  # objects written, in the order written
         self.wrote_in_bulk = False
+        self.changes = defaultdict(set)  # id(row of the database) → names of the fields the file changes in it
+        self.listed = defaultdict(set)  # model → pks of the rows the file names
 
     def run(self, by_model):
         wanted = self.references(by_model)
@@ -361,6 +383,9 @@ class _Load:
             if not isinstance(obj, PosterSpot):
                 self.report.problems.extend(_problems(obj, obj.clean))
         self.check_spots([obj for obj in self.saved if isinstance(obj, PosterSpot)])
+        self.find_missing([model for model in programme_models() if by_model.get(model)])
+        if self.report.prune and not self.report.problems:
+            self.prune()
         if self.wrote_in_bulk:
             # Bulk writes send no signals: retire cached pages as a plain save does, once it commits.
             transaction.on_commit(bump_version)
@@ -381,6 +406,50 @@ class _Load:
         for spot in spots:
             if spot.poster_id in shared:
                 self.report.problems.extend(_problems(spot, spot.clean))
+
+    def find_missing(self, loaded):
+        """Report the rows of the workshops the file holds that the file no longer names, for each model it holds
+        items of (a file giving people as lists on sessions holds no rows of the lists' own model to compare)."""
+        workshops = sorted(self.listed[apps.get_model("schedule.workshop")])
+        for model in loaded:
+            path = _workshop_path(model)
+            if path is None or not workshops:
+                continue
+            pks = set()
+            for start in range(0, len(workshops), CHUNK):
+                rows = model._default_manager.filter(**{f"{path}__in": workshops[start : start + CHUNK]})
+                pks.update(rows.values_list("pk", flat=True))
+            missing = sorted(pks - self.listed[model])
+            if not missing:
+                continue
+            related = {lookup.rsplit("__", 1)[0] for lookup in model.NATURAL_KEY if "__" in lookup}
+            keys = []
+            for start in range(0, len(missing), CHUNK):
+                rows = model._default_manager.select_related(*related).filter(pk__in=missing[start : start + CHUNK])
+                keys += [_key(row) for row in rows.defer(*(f.name for f in model._meta.concrete_fields if f.generated))]
+            changes = self.report.changes(model._meta.label_lower)
+            changes.missing = sorted(keys)
+            changes.missing_pks = missing
+
+    def prune(self):
+        """Delete the missing rows, what refers to them before what they refer to; a row still needed (a room a
+        session of the file uses) refuses the whole load."""
+        for model in reversed(programme_models()):
+            changes = self.report.models.get(model._meta.label_lower)
+            if changes is None or not changes.missing:
+                continue
+            pks = changes.missing_pks
+            try:
+                with transaction.atomic():
+                    for start in range(0, len(pks), CHUNK):
+                        # A plain delete: signals record the history row and retire cached pages.
+                        model._default_manager.filter(pk__in=pks[start : start + CHUNK]).delete()
+            except DatabaseError as error:
+                self.report.problems.append(
+                    Problem(model._meta.label_lower, "*", "*", f"cannot be pruned, the database refused it: {error}")
+                )
+                return
+            changes.pruned = True
 
     # Finding what items refer to
 
@@ -476,14 +545,19 @@ class _Load:
                 outcome, found = self.resolve(model_field, value)
                 if outcome == "ok":
                     entry.links[model_field] = found
+                    self.compare(entry.obj, model_field, found)
                     setattr(entry.obj, model_field.name, found)
                 elif outcome == "missing":
                     self.refuse(entry, [Problem(label, _item_key(entry.number, entry.item), model_field.name, found)])
                 else:
                     self.refuse(entry, [])
         groups = [group for group in objects.values() if not any(e.obj is None for e in group)]
-        checked, clashing = [], self.clashing(model, [group[-1].obj for group in groups])
-        for group in groups:
+        # A row the file leaves as it is gets no update, no history row and no new revision.
+        unchanged = [group for group in groups if not group[-1].obj._state.adding and not self.changes[id(group[-1].obj)]]
+        unchanged_ids = {id(group[-1].obj) for group in unchanged}
+        writing = [group for group in groups if id(group[-1].obj) not in unchanged_ids]
+        checked, clashing = [], self.clashing(model, [group[-1].obj for group in writing])
+        for group in writing:
             obj = group[-1].obj
             if id(obj) in clashing:
                 checked.append((group, False))
@@ -494,6 +568,8 @@ class _Load:
             else:
                 checked.append((group, True))
         self.write(model, checked)
+        self.write_m2m([(group, True) for group in unchanged])
+        self.count(model, groups)
 
     def read_entry(self, model, fields, number, item):
         """The item's object, unsaved, with its links to other models resolved; None when it cannot be made
@@ -560,8 +636,10 @@ class _Load:
         for model_field in model._meta.concrete_fields:
             if model_field.attname in entry.named and not model_field.primary_key:
                 if model_field in entry.links:
+                    self.compare(stored, model_field, entry.links[model_field])
                     setattr(stored, model_field.name, entry.links[model_field])
                 else:
+                    self.compare(stored, model_field, getattr(new, model_field.attname))
                     setattr(stored, model_field.attname, getattr(new, model_field.attname))
         key = _object_key(stored)
         if key != old_key and self.found[model].get(old_key) is stored:
@@ -569,6 +647,19 @@ class _Load:
         if key:
             self.found[model][key] = stored
         return stored, True
+
+    def compare(self, stored, model_field, value):
+        """Note the field as changed when value (an object, for a link) differs from what the row stores."""
+        if stored._state.adding:
+            return  # an object of the file, written anyway
+        if model_field.is_relation:
+            value = None if value is None else value.pk  # None too for an object not yet written: a change
+            differs = value is None and getattr(stored, model_field.attname) is not None
+            differs = differs or (value is not None and value != getattr(stored, model_field.attname))
+        else:
+            differs = value != getattr(stored, model_field.attname)
+        if differs:
+            self.changes[id(stored)].add(model_field.name)
 
     def clashing(self, model, objects):
         """ids of the objects whose unique fields hold values another row has (in the database, or an earlier
@@ -626,10 +717,13 @@ class _Load:
                 if not plain:
                     self.save_one(model, group)
             pending = waiting
-        # ManyToMany values (items written by hand; dumpdata leaves ordered lists to their own models).
+        self.write_m2m(checked)
+
+    def write_m2m(self, checked):
+        """ManyToMany values (items written by hand; dumpdata leaves ordered lists to their own models)."""
         for group, _ in checked:
             obj = group[-1].obj
-            if obj is None or obj.pk is None or self.is_refused(model, obj):
+            if obj is None or obj.pk is None or self.is_refused(type(obj), obj):
                 continue
             for entry in group:
                 for model_field, values in entry.m2m.items():
@@ -662,7 +756,6 @@ class _Load:
                 continue
             self.wrote_in_bulk = True
             for group in batch:
-                self.count(group)
                 self.saved.append(group[-1].obj)
 
     def save_one(self, model, group):
@@ -681,7 +774,6 @@ class _Load:
             message = f"the database refused it: {error}"
             self.refuse_group(group, [Problem(model._meta.label_lower, _key(obj, entry.number), "*", message)])
             return
-        self.count(group)
         self.saved.append(obj)
 
     def set_m2m(self, entry, model_field, values):
@@ -698,20 +790,42 @@ class _Load:
                 self.report.problems.append(Problem(label, _item_key(entry.number, entry.item), model_field.name, found))
             elif outcome == "ok" and found is not None:
                 targets.append(found)
+        manager = getattr(entry.obj, model_field.name)
+        if not entry.obj._state.adding and entry.existed:
+            # set() keeps the rows that stay, so only whether the list is another one is worth telling.
+            if set(manager.values_list("pk", flat=True)) == {target.pk for target in targets}:
+                return
+            self.changes[id(entry.obj)].add(model_field.name)
         try:
             with transaction.atomic():
-                getattr(entry.obj, model_field.name).set(targets)
+                manager.set(targets)
         except DatabaseError as error:
             self.report.problems.append(
                 Problem(label, _key(entry.obj, entry.number), model_field.name, f"the database refused it: {error}")
             )
 
-    def count(self, group):
-        for entry in group:
-            if entry.existed:
-                self.report.updated += 1
+    def count(self, model, groups):
+        """Count the items and rows of the model loaded (refused ones are reported as problems instead)."""
+        changes = self.report.changes(model._meta.label_lower)
+        for group in groups:
+            obj = group[-1].obj
+            if obj is None:
+                continue
+            self.listed[model].add(obj.pk)
+            changed = self.changes.get(id(obj))
+            if not group[0].existed:
+                changes.added += 1
+            elif changed:
+                changes.changed[_key(obj, group[-1].number)] = sorted(changed)
             else:
-                self.report.created += 1
+                changes.unchanged += 1
+            for entry in group:
+                if not entry.existed:
+                    self.report.created += 1
+                elif changed:
+                    self.report.updated += 1
+                else:
+                    self.report.unchanged += 1
 
     def refuse(self, entry, problems):
         self.refuse_group([entry], problems)
@@ -760,6 +874,14 @@ def _linked(obj):
     """Names of the links that hold a row: validating them would look each up again (a query per link), while the
     database's foreign keys, or the loader's reading of the file, already vouch for them."""
     return {f.name for f in obj._meta.concrete_fields if f.is_relation and getattr(obj, f.attname) is not None}
+
+
+def _workshop_path(model):
+    """The lookup from the model to the workshop its rows belong to ("poster__workshop"), or None."""
+    for lookup in model.NATURAL_KEY:
+        if lookup.endswith("workshop__slug"):
+            return lookup.removesuffix("__slug")
+    return None
 
 
 def _updated_fields(model):

@@ -11,7 +11,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="A fixture file, or the name of one in fixtures/.")
-        parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report only; write nothing.")
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="Delete the rows of the file's workshops that the file no longer names (kept otherwise).",
+        )
         parser.add_argument(
             "--max-size",
             type=float,
@@ -20,12 +25,12 @@ class Command(BaseCommand):
             f"now {settings.PROGRAMME_FILE_MAX_BYTES / MB:g}).",
         )
 
-    def handle(self, *args, path, dry_run, max_size=None, **options):
+    def handle(self, *args, path, dry_run, max_size=None, prune=False, **options):
         if max_size is not None and not max_size > 0:
             raise CommandError("--max-size must be a positive number of megabytes")
         max_bytes = None if max_size is None else int(max_size * MB)
         try:
-            report = load_file(self.find(Path(path)), dry_run=dry_run, max_bytes=max_bytes)
+            report = load_file(self.find(Path(path)), dry_run=dry_run, max_bytes=max_bytes, prune=prune)
         except LoadError as error:
             raise CommandError(str(error))
         for warning in report.warnings:
@@ -38,13 +43,29 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{report.source}: refused, {len(report.problems):,} problem(s); nothing was loaded."
             )
+        self.print_changes(report)
         verb = "Would load" if dry_run else "Loaded"
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} {report.objects} objects from {report.source} "
-                f"({report.created} new, {report.updated} updated)."
+                f"({report.created} new, {report.updated} changed, {report.unchanged} unchanged)."
             )
         )
+
+    def print_changes(self, report):
+        for label, changes in report.models.items():
+            self.stdout.write(
+                f"{label}: {changes.added} added, {len(changes.changed)} changed, {changes.unchanged} unchanged, "
+                f"{len(changes.missing)} no longer in the file"
+            )
+            for key, names in changes.changed.items():
+                self.stdout.write(f"  changed {key}: {', '.join(names)}")
+            if changes.pruned or report.prune:
+                fate = "would be deleted" if report.dry_run else "deleted"
+            else:
+                fate = "kept (--prune deletes it)"
+            for key in changes.missing:
+                self.stdout.write(f"  no longer in the file, {fate}: {key}")
 
     def find(self, path):
         if path.exists() or path.suffix:
