@@ -22,6 +22,11 @@ commit. What each object gets checked with:
   savepoint per object);
 - the cross-row rules of clean() (overlaps, spots taken) once every row is in place: a query per session, and for
   spots the rules module's bulk form of their rule, the rule itself then run where that finds a shared spot.
+
+A reload compares each row with the file: a row the file leaves as it is gets no update, no history row and no new
+revision, and when nothing changed the cached pages stay. The Report says, per model, what was added, what changed
+(and in which fields: _Load.changes, which a re-import keeping hand edits can build on), what was left alone, and
+which rows of the file's workshops the file no longer names; those are kept unless prune is asked for.
 """
 
 import json
