@@ -264,11 +264,30 @@ def test_an_edit_of_a_person_retires_the_pages_that_show_them(
     assert "Peter L. Bartlett" in client.get("/oppo2021/speakers/").text
 
 
-def test_loading_a_programme_retires_cached_pages(client, seed, page_cache, django_capture_on_commit_callbacks):
-    client.get("/oppo2021/")
+def load_quietly(path, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_workshop", "fixtures/oppo2021.json", stdout=open(os.devnull, "w"))
-    assert client.get("/oppo2021/")["X-Cache"] == "miss"
+        call_command("load_workshop", str(path), stdout=open(os.devnull, "w"))
+
+
+def test_loading_a_changed_programme_retires_cached_pages(
+    client, seed, page_cache, django_capture_on_commit_callbacks, tmp_path
+):
+    items = json.loads(Path("fixtures/oppo2021.json").read_text())
+    opening = next(item for item in items if item["model"] == "schedule.session" and item["fields"]["slug"] == "opening-remarks")
+    opening["fields"]["title"] = "Opening Remarks, moved up"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(items))
+    client.get("/oppo2021/")
+    load_quietly(changed, django_capture_on_commit_callbacks)
+    page = client.get("/oppo2021/")
+    assert page["X-Cache"] == "miss" and "Opening Remarks, moved up" in page.text
+
+
+def test_reloading_an_unchanged_programme_keeps_cached_pages(client, seed, page_cache, django_capture_on_commit_callbacks):
+    # A reload that changes nothing writes nothing (issue 15), so the pages cached before are still right.
+    client.get("/oppo2021/")
+    load_quietly("fixtures/oppo2021.json", django_capture_on_commit_callbacks)
+    assert client.get("/oppo2021/")["X-Cache"] == "hit"
 
 
 def test_an_edit_in_the_admin_shows_at_once_on_cached_pages(
