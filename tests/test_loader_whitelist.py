@@ -36,7 +36,8 @@ def database_fingerprint():
 
 def outside_the_programme(fingerprint):
     programme = {apps.get_model(label)._meta.db_table for label in PROGRAMME_MODELS}
-    kept = {"workshop_programmeversion"}  # moves on with every load, as it must
+    # Move on with every load, as they must: the cache version, and what the load set (for hand edits).
+    kept = {"workshop_programmeversion", "workshop_importedrow"}
     return {
         table: value for table, value in fingerprint.items()
         if table not in programme and not table.startswith(("schedule_historical", "posters_historical"))

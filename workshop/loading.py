@@ -27,6 +27,13 @@ A reload compares each row with the file: a row the file leaves as it is gets no
 revision, and when nothing changed the cached pages stay. The Report says, per model, what was added, what changed
 (and in which fields: _Load.changes, which a re-import keeping hand edits can build on), what was left alone, and
 which rows of the file's workshops the file no longer names; those are kept unless prune is asked for.
+
+Hand edits survive a re-import: organizers re-export from their submission system several times and correct the
+programme in the admin in between. Each load remembers what it set on each row (workshop.models.ImportedRow); a
+field whose value now differs from that was edited by hand since, and keeps the organizer's value unless
+prefer_file is asked for. The report names each such field, as a conflict (both values) where the file changed it
+too. A row of the file's workshops that no import set (a speaker added in the admin) is a hand addition: reported,
+and kept even with prune (unless prefer_file).
 """
 
 import json
@@ -39,7 +46,9 @@ from xml.parsers import expat
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -51,6 +60,7 @@ from schedule.revisions import new_revision
 from .caching import bump_version
 from .importers import frab
 from .importers.errors import LoadError
+from .models import ImportedRow
 
 # The models a programme file may hold, each after every model it refers to (the order they are loaded in).
 PROGRAMME_MODELS = (
@@ -114,6 +124,10 @@ class ModelChanges:
     missing: list = field(default_factory=list)  # keys of rows of the file's workshops that the file no longer names
     missing_pks: list = field(default_factory=list)
     pruned: bool = False  # the missing rows were deleted
+    kept: list = field(default_factory=list)  # hand edits kept where the file has what the last import set
+    conflicts: list = field(default_factory=list)  # hand edits kept (or replaced, prefer_file) where the file
+    # changed the field too
+    hand_added: list = field(default_factory=list)  # keys of rows no import set, which the file does not name
 
 
 @dataclass
@@ -126,6 +140,7 @@ class Report:
     problems: list = field(default_factory=list)
     dry_run: bool = False
     prune: bool = False
+    prefer_file: bool = False  # the file's values replace hand edits
     warnings: list = field(default_factory=list)  # what an importer decided that the file did not say
     models: dict = field(default_factory=dict)  # label → ModelChanges, in the order loaded
 
@@ -293,9 +308,10 @@ def known_people_kept(items):
 # Loading
 
 
-def load_items(items, *, source="", dry_run=False, prune=False):
-    """prune: delete the rows of the file's workshops that the file no longer names (kept and reported otherwise)."""
-    report = Report(source=source, objects=len(items), dry_run=dry_run, prune=prune)
+def load_items(items, *, source="", dry_run=False, prune=False, prefer_file=False):
+    """prune: delete the rows of the file's workshops that the file no longer names (kept and reported otherwise).
+    prefer_file: the file's values replace fields edited by hand since the last import (kept otherwise)."""
+    report = Report(source=source, objects=len(items), dry_run=dry_run, prune=prune, prefer_file=prefer_file)
     by_model, foreign = _screen(items, report)
     if foreign:
         # Nothing of a file that names other models is read into the database, not even to be rolled back.
@@ -310,10 +326,10 @@ def load_items(items, *, source="", dry_run=False, prune=False):
     return report
 
 
-def load_file(path, *, dry_run=False, max_bytes=None, prune=False):
+def load_file(path, *, dry_run=False, max_bytes=None, prune=False, prefer_file=False):
     warnings = []
     items = read_items(path, warnings, max_bytes=max_bytes)
-    report = load_items(items, source=str(path), dry_run=dry_run, prune=prune)
+    report = load_items(items, source=str(path), dry_run=dry_run, prune=prune, prefer_file=prefer_file)
     report.warnings = warnings
     return report
 
@@ -377,6 +393,8 @@ class _Load:
         self.wrote_in_bulk = False
         self.changes = defaultdict(set)  # id(row of the database) → names of the fields the file changes in it
         self.listed = defaultdict(set)  # model → pks of the rows the file names
+        self.imported = defaultdict(dict)  # model → {pk as text: what the last import set (ImportedRow.values)}
+        self.setting = defaultdict(dict)  # id(object) → {attname: the file's value as JSON}
 
     def run(self, by_model):
         wanted = self.references(by_model)
@@ -427,14 +445,26 @@ class _Load:
             missing = sorted(pks - self.listed[model])
             if not missing:
                 continue
-            related = {lookup.rsplit("__", 1)[0] for lookup in model.NATURAL_KEY if "__" in lookup}
-            keys = []
-            for start in range(0, len(missing), CHUNK):
-                rows = model._default_manager.select_related(*related).filter(pk__in=missing[start : start + CHUNK])
-                keys += [_key(row) for row in rows.defer(*(f.name for f in model._meta.concrete_fields if f.generated))]
             changes = self.report.changes(model._meta.label_lower)
-            changes.missing = sorted(keys)
+            imported = _imported(model, [str(pk) for pk in missing])
+            # A row no import set was added by hand (or loaded before imports were remembered): pruned only when
+            # the file is preferred to hand edits.
+            hand_added = [] if self.report.prefer_file else [pk for pk in missing if str(pk) not in imported]
+            missing = sorted(set(missing) - set(hand_added))
+            changes.hand_added = self.keys(model, hand_added)
+            if not missing:
+                continue
+            changes.missing = self.keys(model, missing)
             changes.missing_pks = missing
+
+    def keys(self, model, pks):
+        """The natural keys of the rows, as text, sorted."""
+        related = {lookup.rsplit("__", 1)[0] for lookup in model.NATURAL_KEY if "__" in lookup}
+        keys = []
+        for start in range(0, len(pks), CHUNK):
+            rows = model._default_manager.select_related(*related).filter(pk__in=pks[start : start + CHUNK])
+            keys += [_key(row) for row in rows.defer(*(f.name for f in model._meta.concrete_fields if f.generated))]
+        return sorted(keys)
 
     def prune(self):
         """Delete the missing rows, what refers to them before what they refer to; a row still needed (a room a
@@ -449,6 +479,10 @@ class _Load:
                     for start in range(0, len(pks), CHUNK):
                         # A plain delete: signals record the history row and retire cached pages.
                         model._default_manager.filter(pk__in=pks[start : start + CHUNK]).delete()
+                        ImportedRow.objects.filter(
+                            content_type=ContentType.objects.get_for_model(model),
+                            object_id__in=[str(pk) for pk in pks[start : start + CHUNK]],
+                        ).delete()
             except DatabaseError as error:
                 self.report.problems.append(
                     Problem(model._meta.label_lower, "*", "*", f"cannot be pruned, the database refused it: {error}")
@@ -496,6 +530,7 @@ class _Load:
                 for row in rows.filter(**{lookup: values[start : start + CHUNK]}):
                     self.found[model].setdefault(_object_key(row), row)
                     self.found_pk[model].setdefault(row.pk, row)
+        self.imported[model].update(_imported(model, [str(pk) for pk in self.found_pk[model]]))
 
     def resolve(self, model_field, value):
         """("ok", object or None) | ("refused", None) | ("missing", message) for a link's value in the file."""
@@ -550,8 +585,7 @@ class _Load:
                 outcome, found = self.resolve(model_field, value)
                 if outcome == "ok":
                     entry.links[model_field] = found
-                    self.compare(entry.obj, model_field, found)
-                    setattr(entry.obj, model_field.name, found)
+                    self.set_field(entry.obj, model_field, found)
                 elif outcome == "missing":
                     self.refuse(entry, [Problem(label, _item_key(entry.number, entry.item), model_field.name, found)])
                 else:
@@ -575,6 +609,7 @@ class _Load:
         self.write(model, checked)
         self.write_m2m([(group, True) for group in unchanged])
         self.count(model, groups)
+        self.remember(model, groups)
 
     def read_entry(self, model, fields, number, item):
         """The item's object, unsaved, with its links to other models resolved; None when it cannot be made
@@ -641,17 +676,76 @@ class _Load:
         for model_field in model._meta.concrete_fields:
             if model_field.attname in entry.named and not model_field.primary_key:
                 if model_field in entry.links:
-                    self.compare(stored, model_field, entry.links[model_field])
-                    setattr(stored, model_field.name, entry.links[model_field])
+                    self.set_field(stored, model_field, entry.links[model_field])
                 else:
-                    self.compare(stored, model_field, getattr(new, model_field.attname))
-                    setattr(stored, model_field.attname, getattr(new, model_field.attname))
+                    self.set_field(stored, model_field, getattr(new, model_field.attname))
         key = _object_key(stored)
         if key != old_key and self.found[model].get(old_key) is stored:
             del self.found[model][old_key]
         if key:
             self.found[model][key] = stored
         return stored, True
+
+    def set_field(self, obj, model_field, value):
+        """Give the row the file's value (an object, for a link), unless it keeps a hand edit."""
+        attname = model_field.attname
+        self.setting[id(obj)][attname] = _as_json(value.pk if model_field.is_relation and value is not None else value)
+        if self.keeps_hand_edit(obj, model_field):
+            return
+        self.compare(obj, model_field, value)
+        setattr(obj, model_field.name if model_field.is_relation else attname, value)
+
+    def keeps_hand_edit(self, stored, model_field):
+        """Whether the field keeps what an organizer set since the last import (reported). A field the file and
+        the organizer give the same value, or one no import set yet, is no hand edit to keep."""
+        if stored._state.adding:
+            return False
+        attname = model_field.attname
+        last = self.imported[type(stored)].get(str(stored.pk), {})
+        if attname not in last:
+            return False
+        current, given = _as_json(getattr(stored, attname)), self.setting[id(stored)][attname]
+        if current == last[attname] or current == given:
+            return False
+        changes = self.report.changes(_label(stored))
+        where = f"{_key(stored)} {model_field.name}"
+        if given != last[attname]:
+            outcome = "the file's value replaces it" if self.report.prefer_file else "kept"
+            changes.conflicts.append(
+                f"{where}: edited by hand to {_shown(current)}, the file changes it from {_shown(last[attname])} "
+                f"to {_shown(given)}; {outcome}"
+            )
+            return not self.report.prefer_file
+        if self.report.prefer_file:
+            return False
+        changes.kept.append(f"{where} {_shown(current)} (file: {_shown(given)})")
+        return True
+
+    def remember(self, model, groups):
+        """Record what this load set on each row, for the next one to tell hand edits by."""
+        content_type = ContentType.objects.get_for_model(model)
+        rows = []
+        for group in groups:
+            obj = group[-1].obj
+            if obj is None or obj.pk is None:
+                continue
+            if not group[0].existed:
+                # A new row: every field the items name, as written.
+                named = {name for entry in group for name in entry.named}
+                setting = {f.attname: _as_json(getattr(obj, f.attname)) for f in model._meta.concrete_fields
+                           if f.attname in named and not f.primary_key}
+                setting.update(self.setting.get(id(obj), {}))
+            else:
+                setting = self.setting[id(obj)]
+            last = self.imported[model].get(str(obj.pk))
+            values = {**(last or {}), **setting}
+            if values != last:
+                rows.append(ImportedRow(content_type=content_type, object_id=str(obj.pk), values=values))
+                self.imported[model][str(obj.pk)] = values
+        ImportedRow.objects.bulk_create(
+            rows, batch_size=BATCH, update_conflicts=True, unique_fields=["content_type", "object_id"],
+            update_fields=["values"],
+        )
 
     def compare(self, stored, model_field, value):
         """Note the field as changed when value (an object, for a link) differs from what the row stores."""
@@ -864,6 +958,24 @@ class _Load:
     def is_refused(self, model, obj):
         key = _object_key(obj)
         return (key is not None and key in self.refused[model]) or (obj.pk is not None and obj.pk in self.refused[model])
+
+
+def _as_json(value):
+    """A field's value as the JSON ImportedRow stores it (datetimes and decimals as text)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _shown(value):
+    return one_line(json.dumps(value, ensure_ascii=False), 80)
+
+
+def _imported(model, pks):
+    """{pk as text: values} of the ImportedRow records of the rows."""
+    content_type, found = ContentType.objects.get_for_model(model), {}
+    for start in range(0, len(pks), CHUNK):
+        rows = ImportedRow.objects.filter(content_type=content_type, object_id__in=pks[start : start + CHUNK])
+        found.update(rows.values_list("object_id", "values"))
+    return found
 
 
 def _fields(model):

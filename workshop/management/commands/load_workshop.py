@@ -18,6 +18,11 @@ class Command(BaseCommand):
             help="Delete the rows of the file's workshops that the file no longer names (kept otherwise).",
         )
         parser.add_argument(
+            "--prefer-file",
+            action="store_true",
+            help="The file's values replace fields edited by hand since the last import (kept and reported otherwise).",
+        )
+        parser.add_argument(
             "--max-size",
             type=float,
             metavar="MB",
@@ -25,12 +30,13 @@ class Command(BaseCommand):
             f"now {settings.PROGRAMME_FILE_MAX_BYTES / MB:g}).",
         )
 
-    def handle(self, *args, path, dry_run, max_size=None, prune=False, **options):
+    def handle(self, *args, path, dry_run, max_size=None, prune=False, prefer_file=False, **options):
         if max_size is not None and not max_size > 0:
             raise CommandError("--max-size must be a positive number of megabytes")
         max_bytes = None if max_size is None else int(max_size * MB)
         try:
-            report = load_file(self.find(Path(path)), dry_run=dry_run, max_bytes=max_bytes, prune=prune)
+            report = load_file(self.find(Path(path)), dry_run=dry_run, max_bytes=max_bytes, prune=prune,
+                               prefer_file=prefer_file)
         except LoadError as error:
             raise CommandError(str(error))
         for warning in report.warnings:
@@ -66,6 +72,12 @@ class Command(BaseCommand):
                 fate = "kept (--prune deletes it)"
             for key in changes.missing:
                 self.stdout.write(f"  no longer in the file, {fate}: {key}")
+            for key in changes.hand_added:
+                self.stdout.write(f"  added by hand, kept: {key}")
+            for line in changes.kept:
+                self.stdout.write(f"  kept hand edit: {line}")
+            for line in changes.conflicts:
+                self.stdout.write(f"  conflict: {line}")
 
     def find(self, path):
         if path.exists() or path.suffix:
