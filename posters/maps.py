@@ -34,6 +34,10 @@ class Cell:
         return self.y + 24
 
     @property
+    def label_middle(self):
+        return self.y + CELL_HEIGHT // 2
+
+    @property
     def title_lines(self):
         """The poster's title in two short lines, broken between words, for the drawing."""
         lines = textwrap.wrap(self.poster.title, width=TITLE_LINE, max_lines=2, placeholder="…") if self.poster else []

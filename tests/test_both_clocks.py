@@ -113,6 +113,17 @@ def test_the_zone_picker_names_the_workshops_zone_first_and_the_readers_beside_i
     assert current == "Times in PDT (America/Los_Angeles), the workshop's zone, and beside them in JST (Asia/Tokyo), your choice."
 
 
+@pytest.mark.parametrize("path", [f"/oppo2021/sessions/{OPENING}/", "/oppo2021/speakers/peter-bartlett/"])
+def test_session_and_speaker_pages_send_the_reader_to_the_timetables_list_of_zones_and_keep_the_choice(client, seed, path):
+    page = client.get(path).text
+    assert 'name="tz"' not in page  # some 400 zones, 16 kB, on every such page of a phone's offline copy
+    assert '<a href="/oppo2021/#zone-select">Show times in another zone</a>' in page
+    assert '<select id="zone-select" name="tz">' in client.get("/oppo2021/").text
+    client.get("/oppo2021/", {"tz": "Europe/Berlin"})  # chosen on the timetable: remembered in the cookie
+    current = visible(re.search(r'class="zone-picker__current">(.*?)</p>', client.get(path).text, re.S).group(1))
+    assert current.endswith("and beside them in CEST (Europe/Berlin), your choice.")
+
+
 def test_kept_timetable_rows_show_each_reader_their_own_second_clock(client, seed, page_cache, settings):
     settings.PROGRAMME_CACHE_SECONDS = 0  # each page rendered anew: only its rows are kept
     settings.PROGRAMME_FRAGMENT_SECONDS = 600

@@ -192,8 +192,10 @@ def test_list_rows_escape_every_title_name_label_and_room(client, make_session, 
     assert f'<option value="hostile-person">{shown}</option>' in search and f">{shown}</option>" in search
     agenda = client.get(f"/{slug}/agenda/?sessions={session.slug}&posters={poster.slug}").text
     assert agenda.count(shown) >= 8  # and for the poster: title, star title, spot label, author, room
-    room_map = client.get(f"/{slug}/posters/{on_the_map.slug}/").text.split("<svg", 1)[1]
+    room_map = client.get(f"/{slug}/posters/").text.split("<svg", 1)[1]
     assert f'aria-label="Spot A1: {shown}"' in room_map and f"<title>Spot A1: {shown}</title>" in room_map
+    locator = client.get(f"/{slug}/posters/{on_the_map.slug}/").text.split("<svg", 1)[1]
+    assert f'aria-label="Spot A1 marked on the grid of {shown}"' in locator
 
 
 @pytest.mark.parametrize("workshop_slug", ["slug-mark", "slug-mark-2030", "w"])

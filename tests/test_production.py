@@ -232,7 +232,7 @@ def test_kept_room_maps_mark_the_spot_of_the_poster_shown(client, seed, page_cac
     first, second = seed.posters.filter(room=room).order_by("slug")[:2]
     for poster in (first, second, first):
         text = client.get(poster.get_absolute_url()).text
-        here = re.findall(r'class="room-map__spot is-here" data-spot="(\w+)"', text)
+        here = re.findall(r'class="room-map__spot is-here"><rect[^>]*/><text[^>]*>(\w+)</text>', text)
         assert here == poster.spot_labels
 
 

@@ -12,6 +12,7 @@ request after an edit) is cheaper too.
 """
 
 import hashlib
+import re
 import threading
 import time
 from importlib import import_module
@@ -32,8 +33,11 @@ from schedule.timezones import ZONE_COOKIE, ZONE_PARAMETER, is_zone_name
 
 PROGRAMME_APPS = {"schedule", "posters"}
 NOT_CACHED_PREFIXES = ("/admin/", "/healthz", "/static/")
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Vary", "X-Frame-Options",
-                "Content-Language", "Cache-Control", "Content-Security-Policy", "X-Robots-Tag")
+KEPT_HEADERS = ("Content-Type", "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified", "Vary",
+                "X-Frame-Options", "Content-Language", "Cache-Control", "Content-Security-Policy", "X-Robots-Tag")
+
+# As GZipMiddleware, below the cache, reads Accept-Encoding: a compressed page and a plain one are kept apart.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 _seen = {"number": None, "changed_at": None, "checked": 0.0}
 
@@ -179,8 +183,9 @@ def page_key(request, version, parameters):
     else:
         # Sorted by name, each name's values in the order given (the agenda lists slugs in that order).
         query = urlencode([(name, value) for name in sorted(parameters) for value in request.GET.getlist(name)])
+    gzip = "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
     parts = [version, request.get_host(), request.method == "HEAD" and "GET" or request.method,
-             request.path, query, chosen_zone(request, parameters)]
+             request.path, query, chosen_zone(request, parameters), gzip]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -67,6 +67,11 @@ MIDDLEWARE = [
     # Cached pages are answered here, like whitenoise's files: before sessions, authentication and the view,
     # and with the Content-Security-Policy header the page was stored with (django-csp builds it per response).
     "workshop.caching.ProgrammeCacheMiddleware",
+    # Below the page cache, so that a page is compressed once, when it is stored, not on every hit (the cache key
+    # tells the readers who accept gzip from those who do not). A phone at the venue fetches the whole programme
+    # for its offline copy: compressed, the seed's is a third of its size. Django adds random bytes to each
+    # compressed page against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "workshop.middleware.RefuseMeaninglessRequestsMiddleware",
     "workshop.middleware.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is away

@@ -238,12 +238,16 @@ def test_a_spot_on_the_room_map_opens_its_poster_whose_map_highlights_that_spot(
     assert page.url == f"{site}{WORKSHOP}posters/{ISOPERIMETRY}/"
     expect(page.locator("h1")).to_have_text("A Universal Law of Robustness via Isoperimetry")
     expect(page.locator(".where")).to_contain_text("Spot C4, Gather.town room 2")
+    # Its own page marks the spot on the room's bare grid, an image named after the spot.
+    expect(page.get_by_role("img", name="Spot C4 marked on the grid of Gather.town room 2")).to_be_visible()
     here = page.locator(".room-map .is-here")
-    expect(here).to_have_count(1)
-    expect(here).to_have_attribute("data-spot", "C4")
+    expect(here).to_have_text("C4")
     fill = here.locator("rect").evaluate("rect => getComputedStyle(rect).fill")
-    other = page.locator('.room-map a[data-spot="C3"] rect').evaluate("rect => getComputedStyle(rect).fill")
+    other = page.locator(".room-map__spot", has_text="C3").locator("rect").evaluate("rect => getComputedStyle(rect).fill")
     assert fill != other, "the highlighted spot is drawn like any other"
+    with page.expect_navigation():
+        page.get_by_role("link", name="The room's map").click()
+    expect(page.get_by_role("link", name="Spot C4: A Universal Law of Robustness via Isoperimetry", exact=True)).to_be_visible()
     assert page.console_errors == []
 
 
