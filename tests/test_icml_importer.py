@@ -2,6 +2,7 @@
 
 import codecs
 import json
+import os
 import subprocess
 import sys
 from datetime import date, datetime, timezone
@@ -370,7 +371,27 @@ def test_a_file_that_is_not_readable_text_is_refused_in_one_line(tmp_path, conte
 
 
 def test_a_folder_is_refused_in_one_line(tmp_path):
-    assert refusal(tmp_path, **SMALL_WORKSHOP, page_timezone="UTC") == f"{tmp_path}: is a folder, not a text file"
+    assert refusal(tmp_path, **SMALL_WORKSHOP, page_timezone="UTC") == f"{tmp_path}: is a folder, not a file"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_a_device_or_a_named_pipe_is_refused_before_a_byte_is_read(tmp_path):
+    pipe = tmp_path / "page.txt"
+    os.mkfifo(pipe)  # opened blocking, it would wait for a writer for ever
+    assert refusal(pipe, **SMALL_WORKSHOP, page_timezone="UTC").endswith("page.txt: is a named pipe, not a regular file: give the path of a programme file")
+    assert refusal("/dev/zero", **SMALL_WORKSHOP, page_timezone="UTC").startswith("/dev/zero: is a character device")
+    meta = tmp_path / "meta.json"
+    meta.symlink_to("/dev/zero")
+    page = tmp_path / "small.txt"
+    page.write_text(SMALL_PAGE, encoding="utf-8")
+    assert refusal(page, meta=str(meta)).startswith(f"{meta}: is a character device")
+
+
+def test_a_page_larger_than_a_programme_file_may_be_is_refused_unread(tmp_path, settings):
+    settings.PROGRAMME_FILE_MAX_BYTES = 1_000
+    page = tmp_path / "page.txt"
+    page.write_text(SMALL_PAGE + "\n" * 1_000, encoding="utf-8")
+    assert f"{page}: {page.stat().st_size:,} bytes, more than the 1,000 bytes" in refusal(page, **SMALL_WORKSHOP, page_timezone="UTC")
 
 
 @pytest.mark.parametrize(

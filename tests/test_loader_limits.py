@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from posters.models import Poster
 from schedule.models import LONG_TEXT_LENGTH, Session, Workshop
 from tests.conftest import ROOT
-from workshop.loading import LISTED_PROBLEMS, MAX_DEPTH, MB
+from workshop.importers.files import MB
+from workshop.loading import LISTED_PROBLEMS, MAX_DEPTH
 
 from .test_load_workshop import row_counts, session_item, write
 

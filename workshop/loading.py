@@ -37,8 +37,6 @@ and kept even with prune (unless prefer_file).
 """
 
 import json
-import os
-import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +58,7 @@ from schedule.revisions import new_revision
 from .caching import bump_version
 from .importers import frab
 from .importers.errors import LoadError
+from .importers.files import read_file
 from .models import ImportedRow
 
 # The models a programme file may hold, each after every model it refers to (the order they are loaded in).
@@ -78,7 +77,6 @@ NOT_PROGRAMME = (
     "not part of a programme: a programme file holds workshops, rooms, speakers, sessions, posters, poster spots "
     "and their lists of people, and nothing else"
 )
-MB = 1024 * 1024
 # Lists and objects within each other: a fixture needs 4 levels, a c3voc schedule about 10, an XML schedule 6.
 MAX_DEPTH = 32
 # The command lists this many problems and counts the others.
@@ -182,52 +180,6 @@ def read_items(path, warnings=None, *, max_bytes=None):
             "(or a c3voc schedule JSON object with “schedule”)"
         )
     return items
-
-
-FILE_KINDS = [
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-]
-
-
-def read_file(path, max_bytes):
-    """The bytes of a regular file of at most max_bytes. Anything else is refused before it is read: a named pipe
-    would wait for a writer, /dev/zero never ends, a larger file would be held in memory whole."""
-    try:
-        # O_NONBLOCK: opening a named pipe would otherwise wait for a writer. Nothing changes for a regular file.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise LoadError(f"{path}: cannot be opened: {error.strerror}") from None
-    try:
-        info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            raise LoadError(f"{path}: is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in FILE_KINDS if test(info.st_mode)), "not a regular file")
-            raise LoadError(f"{path}: is {kind}, not a regular file: give the path of a programme file")
-        if info.st_size > max_bytes:
-            raise too_large(path, info.st_size, max_bytes)
-    except LoadError:
-        os.close(descriptor)
-        raise
-    with open(descriptor, "rb") as file:
-        raw = file.read(max_bytes + 1)
-    if len(raw) > max_bytes:  # it grew while being read
-        raise too_large(path, len(raw), max_bytes)
-    return raw
-
-
-def too_large(path, size, max_bytes):
-    return LoadError(
-        f"{path}: {size:,} bytes, more than the {max_bytes:,} bytes ({max_bytes / MB:.4g} MB) a programme file may "
-        "have (the limit: load_workshop --max-size MB, or DJANGO_PROGRAMME_FILE_MAX_MB)"
-    )
 
 
 def too_deep():

@@ -4,25 +4,17 @@ Anything else is refused in one line saying what the file looks like, rather tha
 """
 
 import codecs
-from pathlib import Path
 
 from .errors import LoadError
+from .files import read_file
 
 # UTF-32's little-endian mark starts with UTF-16's; such a file decodes to NUL characters and is refused below.
 MARKS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 
 
 def read_text(path):
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a folder, not a text file") from None
-    except OSError as error:
-        raise LoadError(f"{path}: cannot be read ({error.strerror})") from None
-    return decode(data, path)
+    """The text of a regular file of bounded size (files.read_file)."""
+    return decode(read_file(path), path)
 
 
 def decode(data, name):

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workshop.loading import LISTED_PROBLEMS, MB, LoadError, load_file
+from workshop.importers.files import MB
+from workshop.loading import LISTED_PROBLEMS, LoadError, load_file
 
 
 class Command(BaseCommand):
