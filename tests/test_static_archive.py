@@ -154,6 +154,15 @@ def test_the_archives_exports_parse_and_keep_absolute_addresses_on_the_base_url(
         assert (archive / SEED / item["url"]).is_file()  # read relative to the index, as offline-search.js does
 
 
+def test_the_search_index_is_also_a_script_for_an_archive_opened_from_disk(archive):
+    script = (archive / SEED / "search-index.js").read_text(encoding="utf-8")
+    prefix, suffix = "window.workshopSearchIndex = ", ";\n"
+    assert script.startswith(prefix) and script.endswith(suffix)
+    index = json.loads((archive / SEED / "search-index.json").read_bytes())
+    assert json.loads(script[len(prefix):-len(suffix)]) == index
+    assert len(index["sessions"]) == 17
+
+
 def test_the_qr_codes_of_the_printed_programme_open_pages_on_the_base_url(archive):
     code = (archive / SEED / "qr" / "session" / "opening-remarks.svg").read_text()
     assert f"{BASE_URL}{SEED}/sessions/opening-remarks/" in code

@@ -78,6 +78,11 @@ def file_path(url):
     return path
 
 
+def script_path(url):
+    """Where the archive keeps the script copy of a search index: beside it, a/search-index.js."""
+    return posixpath.splitext(file_path(url))[0] + ".js"
+
+
 def relative(from_url, to_url, fragment=""):
     start = posixpath.dirname(file_path(from_url)) or "."
     link = posixpath.relpath(file_path(to_url), start)
@@ -121,11 +126,18 @@ class ArchiveWriter:
             listed, seeds = self.seeds(client, slugs)
             self.fetch_all(client, seeds, listed, slugs)
         for resource in self.resources.values():
-            target = self.directory / file_path(resource.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.rewritten(resource))
-            self.report.files.append(file_path(resource.url))
+            content = self.rewritten(resource)
+            self.save(file_path(resource.url), content)
+            if resource.kind == "search-index":
+                # Opened from disk, a page may load a script but not fetch a file: the index as a script too.
+                self.save(script_path(resource.url), b"window.workshopSearchIndex = " + content + b";\n")
         return self.report
+
+    def save(self, name, content):
+        target = self.directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self.report.files.append(name)
 
     def seeds(self, client, slugs):
         """What the site lists of each workshop, the same list the offline copy keeps, with its exports."""

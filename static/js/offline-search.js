@@ -1,7 +1,8 @@
 // Search and My agenda without a network. A search or an agenda never opened online is not in the copy the
 // service worker keeps; it answers with the same page without its query (an empty search form, an empty agenda),
 // and this script fills it in from the workshop's search index (workshop/offline.py), which the copy holds.
-// In a static archive (body[data-archive]) there is no server at all, and it answers every search and agenda.
+// In a static archive (body[data-archive]) there is no server at all, and it answers every search and agenda, also
+// from a folder opened from disk.
 // Words match as on the server with SQLite (workshop/search/filters.py): every word of the query, stop words
 // aside, must appear in the title, the abstract or a person's name, case aside.
 "use strict";
@@ -102,13 +103,28 @@
     return Boolean(url) && page(url) === page(window.location.href);
   }
 
+  // An archive opened from disk (file://): browsers refuse fetch there, but load a script, and the archive writes
+  // the index as one beside it (search-index.js, setting window.workshopSearchIndex).
+  function loadIndex(indexUrl) {
+    if (window.location.protocol !== "file:") {
+      return fetch(indexUrl).then(function (response) { return response.json(); });
+    }
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = indexUrl.href.replace(/\.json$/, ".js");
+      script.onload = function () { resolve(window.workshopSearchIndex); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
   function answer() {
     var params = new URLSearchParams(window.location.search);
     var onSearch = isThisPage(body.dataset.searchUrl) && params.get("q");
     var onAgenda = isThisPage(body.dataset.agendaUrl) && (params.get("s") || params.get("p"));
     if (!onSearch && !onAgenda) return;
     var indexUrl = new URL(body.dataset.searchIndex, window.location.href);
-    fetch(indexUrl).then(function (response) { return response.json(); }).then(function (index) {
+    loadIndex(indexUrl).then(function (index) {
       // A result's url is read relative to the index: the archive (workshop/archive.py) writes them so.
       index.sessions.concat(index.posters).forEach(function (item) { item.url = new URL(item.url, indexUrl).href; });
       if (onSearch) answerSearch(index, params.get("q"));

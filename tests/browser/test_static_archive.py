@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils.http import int_to_base36
 
 from posters.models import Poster
 from schedule.models import Session
@@ -31,10 +32,17 @@ def free_port():
 
 
 @pytest.fixture
-def archive_site(seed, tmp_path):
-    """The seed's archive written to tmp_path and served by a plain static file server; its root URL."""
+def archive_folder(seed, tmp_path):
+    """The seed's archive written to tmp_path."""
     call_command("export_static", tmp_path, "--workshop", SEED, "--base-url", "https://archive.example.org/",
                  verbosity=0)
+    return tmp_path
+
+
+@pytest.fixture
+def archive_site(archive_folder):
+    """The seed's archive served by a plain static file server; its root URL."""
+    tmp_path = archive_folder
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -97,4 +105,28 @@ def test_the_archive_works_from_a_plain_static_server(archive_site, page):
 
     assert page.external_requests == []
     assert page.failed_responses == []
+    assert page.console_errors == []
+
+
+def test_the_archive_opened_from_disk_shows_the_timetable_and_answers_a_search_and_an_agenda(archive_folder, page):
+    sessions = list(Session.objects.filter(workshop__slug=SEED).prefetch_related("speakers"))
+    page.goto((archive_folder / "index.html").as_uri())
+    timetable = page.locator("main").inner_text()
+    assert all(session.title in timetable for session in sessions)
+
+    session = next(session for session in sessions if len(session.abstract) > 200)
+    page.get_by_label("Search talks, posters and people").fill(word_only_in(session, sessions))
+    page.get_by_label("Search talks, posters and people").press("Enter")
+    page.locator(".offline-results").first.wait_for()
+    assert page.url.startswith("file://")
+    assert page.locator(".offline-results a").all_inner_texts() == [session.title]
+    page.locator(".offline-results a").first.click()
+    assert page.locator("h1").inner_text() == session.title
+
+    agenda = (archive_folder / SEED / "agenda" / "index.html").as_uri()
+    page.goto(f"{agenda}?s={int_to_base36(session.pk)}")
+    page.locator(".offline-results").first.wait_for()
+    assert page.locator(".offline-results a").all_inner_texts() == [session.title]
+
+    assert page.external_requests == []
     assert page.console_errors == []
