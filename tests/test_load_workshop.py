@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from posters.models import Poster
-from schedule.models import Session, Workshop
+from schedule.models import Session, Speaker, Workshop
 
 PROGRAMME_MODELS = [
     "schedule.workshop",
@@ -506,3 +506,33 @@ def test_loading_makes_no_query_per_poster_spot_or_person(db, tmp_path):
         objects.append(len(items))
     # What grows is the number of INSERTs: SQLite takes at most 999 values in one.
     assert counts[1] - counts[0] < (objects[1] - objects[0]) / 20, (counts, objects)
+
+
+def next_keys(model, count):
+    """The keys the database will give the next rows of model: made and deleted to find out."""
+    probe = model.objects.create(**PROBES[model])
+    taken = probe.pk
+    probe.delete()
+    return [taken + 1 + number for number in range(count)]
+
+
+PROBES = {
+    Speaker: {"name": "Probe", "slug": "probe"},
+    Workshop: {"title": "Probe", "slug": "probe", "start_date": "2031-01-01", "end_date": "2031-01-01", "timezone": "UTC"},
+}
+
+
+def test_an_organizer_can_add_people_and_workshops_after_a_file_that_named_their_keys(db, tmp_path):
+    """dumpdata writes every row's key. Rows written with them leave PostgreSQL's sequences behind, and the next
+    row made in the admin would be given a taken key and fail: the organizer's edit lost to a server error."""
+    people, workshops = next_keys(Speaker, 2), next_keys(Workshop, 1)
+    items = [{"model": "schedule.speaker", "pk": pk, "fields": {"name": f"Named {pk}", "slug": f"named-{pk}"}}
+             for pk in people]
+    items.append({"model": "schedule.workshop", "pk": workshops[0], "fields": {
+        "title": "Dumped", "slug": "dumped", "start_date": "2031-02-01", "end_date": "2031-02-01", "timezone": "UTC"}})
+    load(write(tmp_path, items))
+    assert set(Speaker.objects.filter(pk__in=people).values_list("slug", flat=True)) == {f"named-{pk}" for pk in people}
+    added = Speaker.objects.create(name="Added in the admin", slug="added-in-the-admin")
+    assert added.pk > max(people)
+    assert Workshop.objects.create(title="New", slug="new", start_date="2031-03-01", end_date="2031-03-01",
+                                   timezone="UTC").pk > workshops[0]

@@ -38,6 +38,7 @@ and kept even with prune (unless prefer_file).
 
 import json
 from collections import defaultdict
+from io import StringIO
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -46,8 +47,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from posters.models import Poster, PosterSpot
@@ -274,8 +276,24 @@ def load_items(items, *, source="", dry_run=False, prune=False, prefer_file=Fals
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
-        pass
+        return report
+    if any("pk" in item for item in items):
+        advance_sequences()
     return report
+
+
+def advance_sequences():
+    """Rows written with a file's own primary keys leave PostgreSQL's sequences behind them, and the admin's next new
+    row would be given a key already taken and fail. As loaddata does, move each sequence of the programme's apps
+    past the largest key: the statements `manage.py sqlsequencereset` prints (none on SQLite, which needs none),
+    without its BEGIN and COMMIT, as this may run inside a transaction of the caller's."""
+    printed = StringIO()
+    call_command("sqlsequencereset", *sorted({label.split(".")[0] for label in PROGRAMME_MODELS}), stdout=printed,
+                 no_color=True, verbosity=0)
+    statements = [line for line in printed.getvalue().splitlines() if line.strip() not in ("", "BEGIN;", "COMMIT;")]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def load_file(path, *, dry_run=False, max_bytes=None, prune=False, prefer_file=False):
