@@ -72,16 +72,23 @@ def word_only_in(session, sessions):
 
 
 def test_the_archive_works_from_a_plain_static_server(archive_site, page):
+    from playwright.sync_api import expect
+
     sessions = list(Session.objects.filter(workshop__slug=SEED).prefetch_related("speakers"))
     page.goto(archive_site + "/index.html")
     timetable = page.locator("main").inner_text()
     assert all(session.title in timetable for session in sessions)
     assert "Archive: this is a copy of the programme" in page.locator("[data-archive-banner]").inner_text()
 
-    poster = Poster.objects.filter(workshop__slug=SEED).exclude(spots=None).order_by("slug").first()
+    posters = list(Poster.objects.filter(workshop__slug=SEED).with_spots().select_related("room").order_by("slug"))
     page.get_by_role("link", name="Posters", exact=True).first.click()
-    page.get_by_role("link", name=poster.title, exact=True).first.click()
-    assert f"Spot {poster.spot_labels[0]}" in page.locator("main").inner_text()
+    page.get_by_role("link", name=posters[0].title, exact=True).first.click()
+    for poster in posters:  # every poster's page, with its spot marked on its room's grid
+        page.goto(f"{archive_site}/{SEED}/posters/{poster.slug}/index.html")
+        assert page.locator("h1").inner_text() == poster.title
+        spots = " and ".join(poster.spot_labels)
+        assert f"Spot {spots}, {poster.room.name}" in page.locator(".where").inner_text()
+        expect(page.get_by_role("img", name=f"Spot {spots} marked on the grid of {poster.room.name}")).to_be_visible()
 
     session = next(session for session in sessions if len(session.abstract) > 200)
     page.get_by_label("Search talks, posters and people").fill(word_only_in(session, sessions))
