@@ -57,6 +57,11 @@ class RoomMap:
     cell_width: int = CELL_WIDTH
     cell_height: int = CELL_HEIGHT
 
+    @property
+    def marked(self):
+        """The labels of the highlighted spots drawn on the grid (an off-grid label such as "Foyer" is not)."""
+        return [cell.label for cell in self.cells if cell.highlighted]
+
 
 def room_map(room, posters, highlight=()):
     """The grid for one room. Every letter row spans columns 0 … the largest number used in the room,

@@ -148,6 +148,22 @@ def test_the_two_spot_poster_shows_both_spots(client, seed):
     assert "Spot <strong>A0</strong> and <strong>A1</strong>" in text
 
 
+def test_a_posters_page_marks_its_spots_on_the_grid_and_only_spots_the_grid_has(client, make_poster, make_workshop):
+    workshop = make_workshop()
+    make_poster(workshop=workshop, spots=["A0", "B2"])  # the grid: rows A and B, columns 0 to 2
+    both = make_poster(workshop=workshop, spots=["A1", "B1"])
+    foyer = make_poster(workshop=workshop, spots=["Foyer"])
+    unplaced = make_poster(workshop=workshop)
+    unplaced.spots.all().delete()
+    text = client.get(f"/{workshop.slug}/posters/{both.slug}/").text
+    assert 'aria-label="Spot A1 and B1 marked on the grid of Poster hall"' in text
+    assert re.findall(r'class="room-map__spot is-here"><rect[^>]*/><text[^>]*>(\w+)</text>', text) == ["A1", "B1"]
+    for poster, where in [(foyer, "Spot <strong>FOYER</strong>"), (unplaced, "No spot yet")]:
+        text = client.get(f"/{workshop.slug}/posters/{poster.slug}/").text
+        assert where in text
+        assert "Where it stands" not in text and "<svg" not in text  # no grid with nothing marked on it
+
+
 def test_posters_without_a_room_or_spot_are_listed_apart(client, make_poster, make_workshop):
     workshop = make_workshop()
     placed = make_poster(workshop=workshop, spots=["A1"])

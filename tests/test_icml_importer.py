@@ -378,7 +378,7 @@ def test_a_folder_is_refused_in_one_line(tmp_path):
 def test_a_device_or_a_named_pipe_is_refused_before_a_byte_is_read(tmp_path):
     pipe = tmp_path / "page.txt"
     os.mkfifo(pipe)  # opened blocking, it would wait for a writer for ever
-    assert refusal(pipe, **SMALL_WORKSHOP, page_timezone="UTC").endswith("page.txt: is a named pipe, not a regular file: give the path of a programme file")
+    assert refusal(pipe, **SMALL_WORKSHOP, page_timezone="UTC").endswith("page.txt: is a named pipe, not a regular file: give the path of a file")
     assert refusal("/dev/zero", **SMALL_WORKSHOP, page_timezone="UTC").startswith("/dev/zero: is a character device")
     meta = tmp_path / "meta.json"
     meta.symlink_to("/dev/zero")

@@ -275,25 +275,26 @@ def load_items(items, *, source="", dry_run=False, prune=False, prefer_file=Fals
             _Load(report).run(by_model)
             if report.problems or dry_run:
                 raise _Rollback
+            if any("pk" in item for item in items):
+                advance_sequences()
     except _Rollback:
-        return report
-    if any("pk" in item for item in items):
-        advance_sequences()
+        pass
     return report
 
 
 def advance_sequences():
     """Rows written with a file's own primary keys leave PostgreSQL's sequences behind them, and the admin's next new
     row would be given a key already taken and fail. As loaddata does, move each sequence of the programme's apps
-    past the largest key: the statements `manage.py sqlsequencereset` prints (none on SQLite, which needs none),
-    without its BEGIN and COMMIT, as this may run inside a transaction of the caller's."""
+    past the largest key: the statements `manage.py sqlsequencereset` prints (none on SQLite, whose keys move past
+    any key written), run in the load's own transaction, before it commits, so that no row made meanwhile can take
+    a key first. Its BEGIN and COMMIT lines are left out: they would end that transaction."""
     printed = StringIO()
     call_command("sqlsequencereset", *sorted({label.split(".")[0] for label in PROGRAMME_MODELS}), stdout=printed,
                  no_color=True, verbosity=0)
-    statements = [line for line in printed.getvalue().splitlines() if line.strip() not in ("", "BEGIN;", "COMMIT;")]
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    script = "\n".join(line for line in printed.getvalue().splitlines() if line.strip() not in ("BEGIN;", "COMMIT;"))
+    if script.strip():
+        with connection.cursor() as cursor:
+            cursor.execute(script)
 
 
 def load_file(path, *, dry_run=False, max_bytes=None, prune=False, prefer_file=False):

@@ -36,7 +36,7 @@ def read_file(path, max_bytes=None):
             raise LoadError(f"{path}: is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in FILE_KINDS if test(info.st_mode)), "not a regular file")
-            raise LoadError(f"{path}: is {kind}, not a regular file: give the path of a programme file")
+            raise LoadError(f"{path}: is {kind}, not a regular file: give the path of a file")
         if info.st_size > max_bytes:
             raise too_large(path, info.st_size, max_bytes)
     except LoadError:
@@ -52,5 +52,5 @@ def read_file(path, max_bytes=None):
 def too_large(path, size, max_bytes):
     return LoadError(
         f"{path}: {size:,} bytes, more than the {max_bytes:,} bytes ({max_bytes / MB:.4g} MB) a programme file may "
-        "have (the limit: load_workshop --max-size MB, or DJANGO_PROGRAMME_FILE_MAX_MB)"
+        "have (the limit: DJANGO_PROGRAMME_FILE_MAX_MB, or load_workshop's --max-size MB)"
     )
