@@ -20,7 +20,8 @@ from schedule.timezones import zone
 from workshop.exports.programme import build_programme
 from workshop.importers import frab as frab_importer
 from workshop.importers.frab import fixture_items
-from workshop.loading import LoadError, load_items
+from workshop.importers.errors import LoadError
+from workshop.loading import load_items
 
 # What pretalx writes, give or take: extra elements (generator, logo, track, feedback_url, code attributes),
 # persons with ids and codes, a poster, an event after midnight, and no <slug> on one event.

@@ -14,7 +14,8 @@ from posters.models import Poster
 from schedule.models import LONG_TEXT_LENGTH, Session, Workshop
 from tests.conftest import ROOT
 from workshop.importers.files import MB
-from workshop.loading import LISTED_PROBLEMS, MAX_DEPTH
+from workshop.importers.programme_files import MAX_DEPTH
+from workshop.loading import LISTED_PROBLEMS
 
 from .test_load_workshop import row_counts, session_item, write
 

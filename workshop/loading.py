@@ -6,8 +6,8 @@ before anything touches the database), every object is checked with the model la
 and its cross-row rules) and every problem is reported; if there is any, the transaction is rolled back and the
 database is exactly as it was.
 
-Files come from submission systems and other people, so their size, their nesting and the length of their texts
-are bounded (read_items; the text limits are the models' own), each refusal in one line.
+Files come from submission systems and other people, so their size and their nesting are bounded where they are
+read (importers/programme_files.py) and the length of their texts by the models, each refusal in one line.
 
 A NeurIPS-sized programme (about 44,000 objects) loads in seconds where a row at a time took over an hour: the
 objects of one model are read, checked and written together, each model after those it refers to (the order of
@@ -38,13 +38,10 @@ and kept even with prune (unless prefer_file).
 
 import json
 from collections import defaultdict
-from io import StringIO
 from dataclasses import dataclass, field
-from pathlib import Path
-from xml.parsers import expat
+from io import StringIO
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
@@ -58,9 +55,7 @@ from schedule.models import Revised
 from schedule.revisions import new_revision
 
 from .caching import bump_version
-from .importers import frab
-from .importers.errors import LoadError
-from .importers.files import read_file
+from .importers.programme_files import read_items
 from .models import ImportedRow
 
 # The models a programme file may hold, each after every model it refers to (the order they are loaded in).
@@ -79,8 +74,6 @@ NOT_PROGRAMME = (
     "not part of a programme: a programme file holds workshops, rooms, speakers, sessions, posters, poster spots "
     "and their lists of people, and nothing else"
 )
-# Lists and objects within each other: a fixture needs 4 levels, a c3voc schedule about 10, an XML schedule 6.
-MAX_DEPTH = 32
 # The command lists this many problems and counts the others.
 LISTED_PROBLEMS = 200
 # Longest key or message printed for a problem: a value quoted from a hostile file stays one readable line.
@@ -154,109 +147,6 @@ class Report:
 
 class _Rollback(Exception):
     pass
-
-
-# Reading a file
-
-
-def read_items(path, warnings=None, *, max_bytes=None):
-    """The file's items in Django's fixture format, or a LoadError naming what is wrong with the file as a
-    whole. Besides fixtures, reads the frab schedule XML and c3voc schedule JSON that pretalx, frab and
-    Indico-based tools export. max_bytes: the largest file read (settings.PROGRAMME_FILE_MAX_BYTES)."""
-    path = Path(path)
-    raw = read_file(path, settings.PROGRAMME_FILE_MAX_BYTES if max_bytes is None else max_bytes)
-    try:
-        if path.suffix.lower() == ".xml":
-            check_xml_depth(raw)
-            return known_people_kept(frab.loadable_items(raw, kind="xml", warnings=warnings))
-        items = parse_json(raw.decode("utf-8"))
-        if isinstance(items, dict) and "schedule" in items:
-            return known_people_kept(frab.loadable_items(raw, kind="json", warnings=warnings))
-    except UnicodeDecodeError:
-        raise LoadError(f"{path}: not UTF-8 text") from None
-    except LoadError as error:
-        raise LoadError(f"{path}: {error}") from None
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise LoadError(
-            f"{path}: a fixture is a JSON list of objects, each with “model” and “fields” "
-            "(or a c3voc schedule JSON object with “schedule”)"
-        )
-    return items
-
-
-def too_deep():
-    return LoadError(f"lists and objects are nested more than {MAX_DEPTH} levels deep, which no programme needs")
-
-
-def parse_json(text):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise LoadError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except RecursionError:
-        raise too_deep() from None  # deeper than Python's own limit (about 1,000)
-    except ValueError as error:  # an integer of more than 4,300 digits
-        raise LoadError(f"not valid JSON: {error}") from None
-    if nesting_depth(data) > MAX_DEPTH:
-        raise too_deep()
-    return data
-
-
-def nesting_depth(data):
-    """How deep lists and objects are nested in data, level by level (no recursion: any depth is safe to measure),
-    stopping once past MAX_DEPTH."""
-    depth, level = 0, [data] if isinstance(data, (dict, list)) else []
-    while level and depth <= MAX_DEPTH:
-        depth += 1
-        inner = []
-        for value in level:
-            inner += [child for child in (value.values() if isinstance(value, dict) else value)
-                      if isinstance(child, (dict, list))]
-        level = inner
-    return depth
-
-
-class _StopScanning(Exception):
-    pass
-
-
-def check_xml_depth(raw):
-    """A LoadError for elements nested more than MAX_DEPTH deep. Any other fault (not XML at all, entity
-    declarations) is left to the schedule reader, which names it."""
-    depth = 0
-
-    def start(name, attributes):
-        nonlocal depth
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise too_deep()
-
-    def end(name):
-        nonlocal depth
-        depth -= 1
-
-    def entity(*args):
-        raise _StopScanning  # defusedxml refuses the file; entities are not expanded here either
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler, parser.EndElementHandler, parser.EntityDeclHandler = start, end, entity
-    try:
-        parser.Parse(raw, True)
-    except (expat.ExpatError, _StopScanning):
-        pass
-
-
-def known_people_kept(items):
-    """Schedule files name people but carry none of their details: people already here keep theirs."""
-    from schedule.models import Speaker
-
-    slugs = sorted({item["fields"].get("slug") for item in items if item.get("model") == "schedule.speaker"})
-    known = set()
-    for start in range(0, len(slugs), CHUNK):
-        known.update(Speaker.objects.filter(slug__in=slugs[start : start + CHUNK]).values_list("slug", flat=True))
-    return [
-        item for item in items if not (item.get("model") == "schedule.speaker" and item["fields"].get("slug") in known)
-    ]
 
 
 # Loading

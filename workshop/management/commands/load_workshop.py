@@ -3,8 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from workshop.importers.errors import LoadError
 from workshop.importers.files import MB
-from workshop.loading import LISTED_PROBLEMS, LoadError, load_file
+from workshop.loading import LISTED_PROBLEMS, load_file
 
 
 class Command(BaseCommand):
