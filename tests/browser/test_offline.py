@@ -61,6 +61,8 @@ def test_the_workshop_works_without_a_network_once_visited(worker_page, site):
     page.goto(site + f"{WORKSHOP}posters/{poster.slug}/")  # never opened online
     expect(page.get_by_role("heading", level=1)).to_have_text(poster.title)
     expect(banner).to_have_text(BANNER)
+    spots = " and ".join(poster.spot_labels)
+    expect(page.get_by_role("img", name=f"Spot {spots} marked on the grid of {poster.room.name}")).to_be_visible()
 
     page.goto(site + WORKSHOP + "posters/")
     expect(page.locator("figure.room-map").first).to_be_visible()
