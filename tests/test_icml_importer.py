@@ -387,6 +387,22 @@ def test_a_device_or_a_named_pipe_is_refused_before_a_byte_is_read(tmp_path):
     assert refusal(page, meta=str(meta)).startswith(f"{meta}: is a character device")
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[" * 100_000 + "]" * 100_000, ": lists and objects are nested more than 32 levels deep, which no programme needs"),
+        ('{"title": "Open', ": not valid JSON: Unterminated string starting at: line 1 column 11 (char 10)"),
+    ],
+    ids=["nested past Python's recursion limit", "cut off"],
+)
+def test_a_broken_or_hostile_meta_file_is_refused_in_one_line(tmp_path, content, message):
+    meta = tmp_path / "meta.json"
+    meta.write_text(content, encoding="utf-8")
+    page = tmp_path / "small.txt"
+    page.write_text(SMALL_PAGE, encoding="utf-8")
+    assert refusal(page, meta=str(meta)) == f"{meta}{message}"
+
+
 def test_a_page_larger_than_a_programme_file_may_be_is_refused_unread(tmp_path, settings):
     settings.PROGRAMME_FILE_MAX_BYTES = 1_000
     page = tmp_path / "page.txt"

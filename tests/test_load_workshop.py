@@ -215,7 +215,7 @@ def test_every_problem_in_a_file_is_named_at_once(seed, tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('[{"model": "schedule.speaker", "fields": {', "not valid JSON: Expecting property name enclosed in double quotes at line 1"),
+        ('[{"model": "schedule.speaker", "fields": {', "not valid JSON: Expecting property name enclosed in double quotes: line 1"),
         ('{"model": "schedule.speaker"}', "a fixture is a JSON list of objects"),
         ("\udcff", None),
     ],

@@ -2,13 +2,13 @@
 JSON file like fixtures/sources/oppo2021.meta.json and from command options, which win. Each detail is checked
 here, so that a bad one is refused in one line naming where it came from."""
 
-import json
 from datetime import date
 
 from schedule.timezones import is_zone_name
 
 from .errors import LoadError
 from .icml import Note, WorkshopInfo
+from .programme_files import parse_json
 from .textfile import read_text
 
 TEXTS = ("slug", "title", "conference", "website")
@@ -36,10 +36,11 @@ def workshop_info(meta_path, options):
 
 
 def read_meta(path):
+    text = read_text(path)
     try:
-        details = json.loads(read_text(path))
-    except json.JSONDecodeError as error:
-        raise LoadError(f"{path} line {error.lineno}: not valid JSON ({error.msg})") from None
+        details = parse_json(text)  # bounded in depth, as a programme file is
+    except LoadError as error:
+        raise LoadError(f"{path}: {error}") from None
     if not isinstance(details, dict):
         raise LoadError(f"{path}: not a JSON object of workshop details")
     known = (*TEXTS, *DATES, *ZONES, *LISTS)
