@@ -22,6 +22,7 @@ from .models import Room, Session, SessionSpeaker, Speaker, Workshop, WorkshopOr
 from .resources import SessionResource, SpeakerResource
 from .stale_edits import RevisionCheckedForm
 from .timezones import abbreviation
+from .uploads import BoundedImportForm
 
 # Organizers paste bare hosts ("example.org/talk"); read them as https, Django 6's default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -90,6 +91,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin, ProgrammeAdmin):
     """Plus CSV and XLSX import (with preview, all or nothing) and export."""
 
     formats = [CSV, XLSX]
+    import_form_class = BoundedImportForm
 
 
 def conflict_list(notes):
