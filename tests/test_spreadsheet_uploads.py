@@ -2,6 +2,7 @@
 into far more than it weighs (a "zip bomb"), is refused on the upload form with a sentence, and nothing is read."""
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -23,16 +24,22 @@ def refusal(response):
     return " ".join(response.context["form"].errors.get("import_file", []))
 
 
-def zip_bomb(unpacked_bytes):
-    """An XLSX-shaped zip whose one sheet unpacks to unpacked_bytes of repeated rows."""
+def zip_bomb(unpacked_bytes, compression=zipfile.ZIP_DEFLATED, declared=None):
+    """An XLSX-shaped zip whose sheet unpacks to unpacked_bytes of repeated rows; declared: the size its central
+    directory states instead, as a bomb that lies about it does."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    row = b"<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>"
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        row = b"<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>"
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
             for _ in range(unpacked_bytes // len(row) + 1):
                 sheet.write(row)
-    return buffer.getvalue()
+    content = buffer.getvalue()
+    if declared is not None:
+        # The sheet's entry in the central directory: its uncompressed size is 24 bytes into the entry.
+        entry = content.rindex(b"PK\x01\x02", 0, content.rindex(b"xl/worksheets/sheet1.xml"))
+        content = content[: entry + 24] + struct.pack("<I", declared) + content[entry + 28 :]
+    return content
 
 
 def test_a_spreadsheet_larger_than_a_programme_file_may_be_is_refused(admin_client, make_session, settings):
@@ -43,18 +50,43 @@ def test_a_spreadsheet_larger_than_a_programme_file_may_be_is_refused(admin_clie
     assert message.startswith(f"This file has {len(content) / 1024 / 1024:.3g} MB; a spreadsheet may have")
 
 
-def test_an_xlsx_that_unpacks_to_more_than_a_programme_file_may_hold_is_refused_unread(admin_client, db, settings):
+@pytest.mark.parametrize("declared", [None, 100], ids=["sizes as declared", "a false declared size"])
+def test_an_xlsx_that_unpacks_to_more_than_a_programme_file_may_hold_is_refused_unread(admin_client, db, settings,
+                                                                                         declared):
     settings.PROGRAMME_FILE_MAX_BYTES = 2 * 1024 * 1024
-    bomb = zip_bomb(20 * 1024 * 1024)
+    bomb = zip_bomb(20 * 1024 * 1024, declared=declared)
     assert len(bomb) < settings.PROGRAMME_FILE_MAX_BYTES  # small as sent
+    if declared:
+        assert zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/worksheets/sheet1.xml").file_size == declared
     message = refusal(upload(admin_client, "programme.xlsx", bomb, "xlsx"))
-    assert message == "This spreadsheet unpacks to 20 MB; a spreadsheet may hold 2 MB."
+    assert message == "This spreadsheet unpacks to more than 2 MB, all that a spreadsheet may hold."
+
+
+def test_an_xlsx_compressed_as_no_spreadsheet_program_writes_one_is_refused(admin_client, db):
+    bomb = zip_bomb(1024, compression=zipfile.ZIP_BZIP2)  # zipfile unpacks bzip2 without a bound
+    message = refusal(upload(admin_client, "programme.xlsx", bomb, "xlsx"))
+    assert message == "This file is compressed in a way no spreadsheet program writes an XLSX file."
+
+
+def test_a_cut_off_xlsx_is_refused_with_a_sentence(admin_client, db):
+    content = export(admin_client, Session, "xlsx")
+    message = refusal(upload(admin_client, "programme.xlsx", content[: len(content) // 2], "xlsx"))
+    assert message == "This file is a damaged zip (an XLSX file is one): save it again."
 
 
 def test_a_damaged_xlsx_is_refused_with_a_sentence(admin_client, db):
     content = export(admin_client, Session, "xlsx")
     damaged = content[:200] + b"\0" * 64 + content[264:]  # the central directory is whole: it opens, then fails
-    assert "encountered while trying to read file" in refusal(upload(admin_client, "programme.xlsx", damaged, "xlsx"))
+    message = refusal(upload(admin_client, "programme.xlsx", damaged, "xlsx"))
+    assert message == "This file is a damaged zip (an XLSX file is one): save it again."
+
+
+def test_a_csv_that_happens_to_hold_a_zips_marker_is_read_as_a_csv(admin_client, make_session):
+    session = make_session()
+    content = export(admin_client, Session, "csv").rstrip(b"\r\n") + b" PK\x05\x06\r\n"
+    response = upload(admin_client, "programme.csv", content, "csv")
+    assert response.context["form"].errors == {}
+    assert session.title in response.text
 
 
 @pytest.mark.parametrize("file_format", FORMATS)
