@@ -13,8 +13,7 @@ from django.core.management import CommandError, call_command
 from posters.models import Poster
 from schedule.models import LONG_TEXT_LENGTH, Session, Workshop
 from tests.conftest import ROOT
-from workshop.importers.files import MB
-from workshop.importers.programme_files import MAX_DEPTH
+from workshop.importers.files import MAX_DEPTH, MB
 from workshop.loading import LISTED_PROBLEMS
 
 from .test_load_workshop import row_counts, session_item, write

@@ -13,7 +13,6 @@ be missing, persons may be {"name": ...}, {"public_name": ...} or plain text. It
 export, import and export again give the same file (see tests/test_frab_import.py).
 """
 
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from workshop.exports.events import Programme
 from workshop.exports.frab import person_guid
 
 from .errors import LoadError
+from .files import parse_json
 from .icml import stable_guid, unique_slug
 from .kinds import POSTER as POSTER_KIND
 from .kinds import session_kind
@@ -225,10 +225,7 @@ def read_json(text):
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise LoadError("not UTF-8 text") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise LoadError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    data = parse_json(text)
     document = data.get("schedule", data) if isinstance(data, dict) else None
     conference = document.get("conference") if isinstance(document, dict) else None
     if not isinstance(conference, dict):

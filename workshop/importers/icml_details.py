@@ -8,7 +8,7 @@ from schedule.timezones import is_zone_name
 
 from .errors import LoadError
 from .icml import Note, WorkshopInfo
-from .programme_files import parse_json
+from .files import parse_json
 from .textfile import read_text
 
 TEXTS = ("slug", "title", "conference", "website")

@@ -6,7 +6,6 @@ lists, objects and elements may be nested only so deep, so that no file can exha
 wrong with the file as a whole is one LoadError line; what is wrong with its items is the loader's to report.
 """
 
-import json
 from pathlib import Path
 from xml.parsers import expat
 
@@ -14,10 +13,8 @@ from django.conf import settings
 
 from . import frab
 from .errors import LoadError
-from .files import read_file
+from .files import MAX_DEPTH, parse_json, read_file, too_deep
 
-# Lists and objects within each other: a fixture needs 4 levels, a c3voc schedule about 10, an XML schedule 6.
-MAX_DEPTH = 32
 CHUNK = 500  # values per IN (...) when looking people up
 
 
@@ -44,38 +41,6 @@ def read_items(path, warnings=None, *, max_bytes=None):
             "(or a c3voc schedule JSON object with “schedule”)"
         )
     return items
-
-
-def too_deep():
-    return LoadError(f"lists and objects are nested more than {MAX_DEPTH} levels deep, which no programme needs")
-
-
-def parse_json(text):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise LoadError(f"not valid JSON: {error}") from None  # "…: line 1 column 11 (char 10)"
-    except RecursionError:
-        raise too_deep() from None  # deeper than Python's own limit (about 1,000)
-    except ValueError as error:  # an integer of more than 4,300 digits
-        raise LoadError(f"not valid JSON: {error}") from None
-    if nesting_depth(data) > MAX_DEPTH:
-        raise too_deep()
-    return data
-
-
-def nesting_depth(data):
-    """How deep lists and objects are nested in data, level by level (no recursion: any depth is safe to measure),
-    stopping once past MAX_DEPTH."""
-    depth, level = 0, [data] if isinstance(data, (dict, list)) else []
-    while level and depth <= MAX_DEPTH:
-        depth += 1
-        inner = []
-        for value in level:
-            inner += [child for child in (value.values() if isinstance(value, dict) else value)
-                      if isinstance(child, (dict, list))]
-        level = inner
-    return depth
 
 
 class _StopScanning(Exception):
