@@ -166,7 +166,9 @@ class PostgresDatabase:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path, django_db_setup):
+def database(request, tmp_path, db):
+    """The database a load is killed in. (It asks for db: pytest-django makes the test database, which the seed is
+    loaded into and whose settings the PostgreSQL one copies, only for a run with a test that asks for it.)"""
     if request.param == "sqlite":
         target = SqliteDatabase(tmp_path)
     elif connection.vendor != "postgresql":

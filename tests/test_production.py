@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, OperationalError, ProgrammingError, connection
 from django.test import Client
 
@@ -281,6 +281,20 @@ def test_loading_a_changed_programme_retires_cached_pages(
     load_quietly(changed, django_capture_on_commit_callbacks)
     page = client.get("/oppo2021/")
     assert page["X-Cache"] == "miss" and "Opening Remarks, moved up" in page.text
+
+
+def test_a_refused_file_retires_no_cached_page(client, seed, page_cache, django_capture_on_commit_callbacks, tmp_path):
+    items = json.loads(Path("fixtures/oppo2021.json").read_text())
+    opening = next(item for item in items if item["model"] == "schedule.session" and item["fields"]["slug"] == "opening-remarks")
+    opening["fields"]["title"] = "Opening Remarks, moved up"
+    opening["fields"]["ends_at"] = "2021-07-24T15:00:00Z"  # before it starts: the whole file is refused
+    refused = tmp_path / "refused.json"
+    refused.write_text(json.dumps(items))
+    client.get("/oppo2021/")
+    with pytest.raises(CommandError):
+        load_quietly(refused, django_capture_on_commit_callbacks)
+    page = client.get("/oppo2021/")
+    assert page["X-Cache"] == "hit" and "Opening Remarks, moved up" not in page.text
 
 
 def test_reloading_an_unchanged_programme_keeps_cached_pages(client, seed, page_cache, django_capture_on_commit_callbacks):

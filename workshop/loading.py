@@ -271,8 +271,10 @@ class _Load:
         if self.report.prune and not self.report.problems:
             self.prune()
         if self.wrote_in_bulk:
-            # Bulk writes send no signals: retire cached pages as a plain save does, once it commits.
-            transaction.on_commit(bump_version)
+            # Bulk writes send no signals: retire cached pages here, in the load's own transaction. The new
+            # version becomes visible with the rows it stands for, at the commit, and a load killed just after
+            # its commit cannot leave the old pages standing, as a second transaction after it could.
+            bump_version()
 
     def check_spots(self, spots):
         """A spot's rule (one poster per spot and room) is a query per spot, and one that grows with the posters
