@@ -34,6 +34,14 @@ def keep_copy(page):
     return page.evaluate(STORE, WORKSHOP + "offline.json")
 
 
+def visit_then_go_offline(page, site):
+    """Open the timetable, wait until the worker has kept the workshop, then take the network away."""
+    page.goto(site + WORKSHOP)
+    stored = keep_copy(page)
+    assert stored["stored"] is True, stored
+    page.context.set_offline(True)
+
+
 def found_on_the_server(query):
     response = Client().get(WORKSHOP + "search/", {"q": query})
     return sorted([session.title for session in response.context["sessions"]] +
@@ -45,13 +53,10 @@ def test_the_workshop_works_without_a_network_once_visited(worker_page, site):
 
     page = worker_page
 
-    page.goto(site + WORKSHOP)
-    stored = keep_copy(page)
-    assert stored["stored"] is True, stored
+    visit_then_go_offline(page, site)
     banner = page.locator("[data-offline-banner]")
-    expect(banner).to_be_hidden()
+    expect(banner).to_be_hidden()  # the page was opened online
 
-    page.context.set_offline(True)
     page.goto(site + WORKSHOP)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("li#the-polyak-lojasiewicz-condition-as-a-framework-for-overparameterized")).to_be_visible()
@@ -75,9 +80,7 @@ def test_a_search_offline_finds_what_the_server_finds(worker_page, site):
 
     page = worker_page
 
-    page.goto(site + WORKSHOP)
-    assert keep_copy(page)["stored"] is True
-    page.context.set_offline(True)
+    visit_then_go_offline(page, site)
     page.goto(site + WORKSHOP)
     for query in QUERIES:
         expected = found_on_the_server(query)
@@ -95,9 +98,7 @@ def test_my_agenda_offline_lists_the_items_starred_offline(worker_page, site):
 
     page = worker_page
 
-    page.goto(site + WORKSHOP)
-    assert keep_copy(page)["stored"] is True
-    page.context.set_offline(True)
+    visit_then_go_offline(page, site)
     page.goto(site + WORKSHOP)
     session = Session.objects.get(slug="a-universal-law-of-robustness-via-isoperimetry")
     page.locator(f"li#{session.slug} button.star").click()
@@ -111,9 +112,7 @@ def test_a_session_moved_while_offline_shows_its_new_time_once_the_network_is_ba
 
     page = worker_page
 
-    page.goto(site + WORKSHOP)
-    assert keep_copy(page)["stored"] is True
-    page.context.set_offline(True)
+    visit_then_go_offline(page, site)
     session = Session.objects.get(slug="the-polyak-lojasiewicz-condition-as-a-framework-for-overparameterized")
     session.starts_at += timedelta(minutes=5)
     session.ends_at += timedelta(minutes=5)
