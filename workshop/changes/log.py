@@ -167,8 +167,7 @@ def owner_changes(source, records, workshop):
                     made.append(Change("added", "Added", item, record.history_date,
                                        f"{source.name}-{record.history_id}-added", None, slot(record)))
                 elif record.history_type == "-":
-                    made.append(Change("removed", "Removed", item, record.history_date,
-                                       f"{source.name}-{record.history_id}-removed", slot(record), None))
+                    made.append(removed_change(source, record, item))
                 elif previous is not None:
                     made += edits(source, previous, record, item, workshop.tzinfo)
             previous = record
@@ -254,8 +253,8 @@ def nearby(room_moves, poster_pk, at):
     return next((key for key in room_moves if key[0] == poster_pk and abs(key[1] - at) <= ONE_SAVE), None)
 
 
-def changes(workshop, models=("session", "poster"), since=None, pk=None, people=True):
-    """The workshop's changes, newest first: of its sessions and posters (models), or of the one whose pk is
+def changes(workshop, models=("session", "poster"), since=None, pks=None, people=True):
+    """The workshop's changes, newest first: of its sessions and posters (models), or of those whose pks are
     given, since a moment or ever; with or without changes to their lists of people. One query for each kind of
     row read (sessions or posters, their people, posters' spots), however long the programme or its history."""
     published = publication(workshop)
@@ -263,8 +262,8 @@ def changes(workshop, models=("session", "poster"), since=None, pk=None, people=
     for name in models:
         source = SOURCES[name]
         history = source.model.history.filter(workshop_id=workshop.pk)
-        if pk is not None:
-            history = history.filter(id=pk)
+        if pks is not None:
+            history = history.filter(id__in=pks)
         if since is not None:
             # Every row of what changed lately, the older ones too: an edit is told by comparing with the row before.
             history = history.filter(id__in=history.filter(history_date__gte=since).values("id"))
@@ -275,15 +274,15 @@ def changes(workshop, models=("session", "poster"), since=None, pk=None, people=
             room_moves = {(change.item.pk, change.at): (change.before, change.after)
                           for change in owned if change.kind == "room"}
             owned = [change for change in owned if change.kind != "room"]
-            spots = spot_history(workshop, pk, since).annotate(published_at=published)
+            spots = spot_history(workshop, pks, since).annotate(published_at=published)
             owned += spot_changes(spots, created, room_moves, workshop)
             owned += [room_only_move(items[poster_pk], at, rooms)
                       for (poster_pk, at), rooms in room_moves.items()]
         made += owned
         if people:
             people_rows = source.people.history.filter(**{f"{name}__workshop": workshop}, history_type__in="+-")
-            if pk is not None:
-                people_rows = people_rows.filter(**{f"{name}_id": pk})
+            if pks is not None:
+                people_rows = people_rows.filter(**{f"{name}_id__in": pks})
             if since is not None:
                 people_rows = people_rows.filter(history_date__gte=since)
             people_rows = people_rows.select_related("speaker", name).annotate(published_at=published)
@@ -293,10 +292,10 @@ def changes(workshop, models=("session", "poster"), since=None, pk=None, people=
     return sorted(made, key=lambda change: (change.at, change.key), reverse=True)
 
 
-def spot_history(workshop, pk, since):
+def spot_history(workshop, pks, since):
     rows = PosterSpot.history.filter(poster__workshop=workshop)
-    if pk is not None:
-        rows = rows.filter(poster_id=pk)
+    if pks is not None:
+        rows = rows.filter(poster_id__in=pks)
     if since is not None:
         rows = rows.filter(poster_id__in=rows.filter(history_date__gte=since).values("poster_id"))
     return rows.select_related("poster__room").order_by("poster_id", "history_date", "history_id")
@@ -313,24 +312,23 @@ def recent_marks(workshop, model, pk=None, now=None):
     two queries for a whole page. A poster's authors are left to the change log, to keep it at two."""
     since = (now or timezone.now()) - RECENT
     marks = {}
-    for change in changes(workshop, (model,), since=since, pk=pk, people=model == "session"):
+    pks = None if pk is None else [pk]
+    for change in changes(workshop, (model,), since=since, pks=pks, people=model == "session"):
         marks.setdefault(change.item.pk, change)
     return marks
 
 
-
-
 def agenda_changes(workshop, sessions, posters, since):
     """{(model, pk): [its changes since the moment, newest first]} of the sessions and posters given (a personal
-    agenda). The workshop's changes are read as the change log reads them, so the agenda and the log never tell
-    a change differently: at most five queries whatever the agenda holds, none for a kind it has no item of."""
+    agenda). The changes are read as the change log reads them, so the agenda and the log never tell a change
+    differently, but of the agenda's items only: at most five queries whatever it holds, none for a kind it has
+    no item of."""
     asked = {"session": {item.pk for item in sessions}, "poster": {item.pk for item in posters}}
-    models = tuple(model for model, pks in asked.items() if pks)
     found = {}
-    if models:
-        for change in changes(workshop, models, since=since):
-            if change.item.pk in asked[change.item.model]:
-                found.setdefault((change.item.model, change.item.pk), []).append(change)
+    for model, pks in asked.items():
+        if pks:
+            for change in changes(workshop, (model,), since=since, pks=sorted(pks)):
+                found.setdefault((model, change.item.pk), []).append(change)
     return found
 
 
@@ -342,6 +340,12 @@ def removed_rows(workshop, model, pks):
         "id", "-history_date", "-history_id")
 
 
+def removed_change(source, record, item):
+    """The "Removed" Change of a history row of deletion, with the slot the item last had."""
+    return Change("removed", "Removed", item, record.history_date, f"{source.name}-{record.history_id}-removed",
+                  slot(record), None)
+
+
 def removals(workshop, model, pks):
     """{pk: its "Removed" Change, with the slot it last had} of those among pks removed from the programme: one
     query, none without keys."""
@@ -351,6 +355,5 @@ def removals(workshop, model, pks):
     for record in removed_rows(workshop, model, pks):
         if record.id not in removed:
             item = Item(workshop.slug, source.name, record.id, record.title, record.slug, False)
-            removed[record.id] = Change("removed", "Removed", item, record.history_date,
-                                        f"{source.name}-{record.history_id}-removed", slot(record), None)
+            removed[record.id] = removed_change(source, record, item)
     return removed
