@@ -178,7 +178,7 @@ class ArchiveWriter:
 
     def fetch_all(self, client, seeds, listed, slugs):
         self.slugs = slugs
-        queue = deque(site_address(url) for url in seeds)
+        queue = deque(dict.fromkeys(site_address(url) for url in seeds))  # each once: workshops share files
         seen = set(queue)
         while queue:
             url = queue.popleft()

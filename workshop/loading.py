@@ -116,7 +116,6 @@ class ModelChanges:
     unchanged: int = 0
     missing: list = field(default_factory=list)  # keys of rows of the file's workshops that the file no longer names
     missing_pks: list = field(default_factory=list)
-    pruned: bool = False  # the missing rows were deleted
     kept: list = field(default_factory=list)  # hand edits kept where the file has what the last import set
     conflicts: list = field(default_factory=list)  # hand edits kept (or replaced, prefer_file) where the file
     # changed the field too
@@ -351,7 +350,6 @@ class _Load:
                     Problem(model._meta.label_lower, "*", "*", f"cannot be pruned, the database refused it: {error}")
                 )
                 return
-            changes.pruned = True
 
     # Finding what items refer to
 

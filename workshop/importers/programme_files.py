@@ -9,8 +9,6 @@ wrong with the file as a whole is one LoadError line; what is wrong with its ite
 from pathlib import Path
 from xml.parsers import expat
 
-from django.conf import settings
-
 from . import frab
 from .errors import LoadError
 from .files import MAX_DEPTH, parse_json, read_file, too_deep
@@ -21,9 +19,9 @@ CHUNK = 500  # values per IN (...) when looking people up
 def read_items(path, warnings=None, *, max_bytes=None):
     """The file's items in Django's fixture format, or a LoadError naming what is wrong with the file as a
     whole. Besides fixtures, reads the frab schedule XML and c3voc schedule JSON that pretalx, frab and
-    Indico-based tools export. max_bytes: the largest file read (settings.PROGRAMME_FILE_MAX_BYTES)."""
+    Indico-based tools export. max_bytes: the largest file read (settings.PROGRAMME_FILE_MAX_BYTES unless given)."""
     path = Path(path)
-    raw = read_file(path, settings.PROGRAMME_FILE_MAX_BYTES if max_bytes is None else max_bytes)
+    raw = read_file(path, max_bytes)
     try:
         if path.suffix.lower() == ".xml":
             check_xml_depth(raw)

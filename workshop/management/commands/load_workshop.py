@@ -68,7 +68,7 @@ class Command(BaseCommand):
             )
             for key, names in changes.changed.items():
                 self.stdout.write(f"  changed {key}: {', '.join(names)}")
-            if changes.pruned or report.prune:
+            if report.prune:
                 fate = "would be deleted" if report.dry_run else "deleted"
             else:
                 fate = "kept (--prune deletes it)"
